@@ -1,0 +1,148 @@
+package io.vitsom.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import io.vitsom.model.config.VitSomConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdamW with decoupled weight decay and parameter groups, step for step as {@code torch.optim.AdamW}
+ * (PyTorch's single-tensor path): {@code p *= 1 - lr*wd; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+ * p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}. With {@code coupled = true} it is Adam with L2
+ * decay added to the gradient ({@code type: adam}).
+ *
+ * <p>Runs outside autograd (after the gradient collector is closed), updates parameters in place and
+ * zeroes their gradients.
+ */
+public final class AdamW implements AutoCloseable {
+    /** AdamW's default weight decay, which the reference's SOM/head group inherits. */
+    public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+    /** PyTorch's default epsilon. */
+    public static final double EPS = 1e-8;
+
+    private final double beta1;
+    private final double beta2;
+    private final boolean coupled;
+    private final List<Slot> slots = new ArrayList<>();
+    private long step;
+
+    /** One parameter with its decay and moment buffers. */
+    private record Slot(String name, Parameter parameter, double weightDecay, NDArray m, NDArray v) {
+    }
+
+    /**
+     * @param weightDecays weight decay of each parameter's group, by name
+     * @param parameters trainable parameters by name
+     * @param beta1 first-moment decay
+     * @param beta2 second-moment decay
+     * @param coupled {@code true} for Adam with L2 decay in the gradient, {@code false} for AdamW
+     * @param manager owns the moment buffers
+     */
+    public AdamW(Map<String, Double> weightDecays, Map<String, Parameter> parameters, double beta1, double beta2,
+                 boolean coupled, NDManager manager) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.coupled = coupled;
+        for (var e : parameters.entrySet()) {
+            NDArray p = e.getValue().getArray();
+            Double decay = weightDecays.get(e.getKey());
+            if (decay == null) {
+                throw new IllegalArgumentException("no weight decay given for " + e.getKey());
+            }
+            slots.add(new Slot(e.getKey(), e.getValue(), decay,
+                    manager.zeros(p.getShape(), p.getDataType(), p.getDevice()),
+                    manager.zeros(p.getShape(), p.getDataType(), p.getDevice())));
+        }
+    }
+
+    /**
+     * The reference's groups: ViT parameters ({@code vit.*}) decay with {@code weight_decay} when they have
+     * two or more dimensions and not at all when 1-D; the SOM prototypes and the head use AdamW's default
+     * 0.01. Fixed (non-trainable) parameters are left out.
+     */
+    public static AdamW forModel(Map<String, Parameter> named, VitSomConfig.Optimizer opt, NDManager manager) {
+        Map<String, Parameter> trainable = new LinkedHashMap<>();
+        Map<String, Double> decays = new LinkedHashMap<>();
+        for (var e : named.entrySet()) {
+            Parameter p = e.getValue();
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            trainable.put(e.getKey(), p);
+            double decay;
+            if (e.getKey().startsWith("vit.")) {
+                decay = p.getArray().getShape().dimension() >= 2 ? opt.weightDecay() : 0.0;
+            } else {
+                decay = DEFAULT_WEIGHT_DECAY;
+            }
+            decays.put(e.getKey(), decay);
+        }
+        return new AdamW(decays, trainable, opt.beta1(), opt.beta2(), opt.type().equals("adam"), manager);
+    }
+
+    /** Applies one update with learning rate {@code lr} from the parameters' current gradients, then zeroes them. */
+    public void step(double lr) {
+        step++;
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        double stepSize = lr / bc1;
+        for (Slot s : slots) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray p = s.parameter.getArray();
+                NDArray g = p.getGradient();
+                if (coupled) {
+                    g = g.add(p.mul(s.weightDecay));
+                } else if (s.weightDecay != 0) {
+                    p.muli(1 - lr * s.weightDecay);
+                }
+                s.m.muli(beta1).addi(g.mul(1 - beta1));
+                s.v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+                NDArray denom = s.v.sqrt().divi(bc2Sqrt).addi(EPS);
+                p.subi(s.m.div(denom).muli(stepSize));
+                NDArray grad = p.getGradient();
+                grad.subi(grad);
+            }
+        }
+    }
+
+    /** Steps taken so far (PyTorch's per-parameter {@code state['step']}). */
+    public long stepCount() {
+        return step;
+    }
+
+    /** Restores the step count (checkpoint loading); moment buffers are restored through {@link #moments()}. */
+    public void setStepCount(long steps) {
+        this.step = steps;
+    }
+
+    /** The moment buffers by name: {@code <param>.exp_avg} and {@code <param>.exp_avg_sq}, live (not copies). */
+    public Map<String, NDArray> moments() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Slot s : slots) {
+            out.put(s.name + ".exp_avg", s.m);
+            out.put(s.name + ".exp_avg_sq", s.v);
+        }
+        return out;
+    }
+
+    /** Weight decay per parameter name, for reports and tests. */
+    public Map<String, Double> weightDecays() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        slots.forEach(s -> out.put(s.name, s.weightDecay));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (Slot s : slots) {
+            s.m.close();
+            s.v.close();
+        }
+    }
+}
