@@ -16,6 +16,7 @@ OUT_DIR:
   distances.npy          float32 [B, units]   (before the step)
   recon.npy              float32 [B, C, H, W] (before the step)
   params_after/<key>.npy float32, every trainable parameter after one AdamW step
+  grads/<key>.npy        float32, the gradient of every parameter that received one, before the step
 """
 
 import argparse
@@ -93,10 +94,14 @@ def main():
 
     optimizer = vitsom_ref.make_optimizer(model, config, epoch)
     lr = optimizer.param_groups[0]["lr"]
-    r = vitsom_ref.train_step(model, optimizer, x, y, iteration, total_iterations, ramp)
+    grads = {}
+    r = vitsom_ref.train_step(model, optimizer, x, y, iteration, total_iterations, ramp, grads_out=grads)
     out = r.pop("outputs")
 
     os.makedirs(os.path.join(args.out, "params_after"), exist_ok=True)
+    os.makedirs(os.path.join(args.out, "grads"), exist_ok=True)
+    for name, g in grads.items():
+        np.save(os.path.join(args.out, "grads", name + ".npy"), g.numpy().astype(np.float32))
     np.save(os.path.join(args.out, "bmu.npy"), out["bmu"].numpy().astype(np.int64))
     np.save(os.path.join(args.out, "distances.npy"), out["distances"].numpy().astype(np.float32))
     np.save(os.path.join(args.out, "recon.npy"), out["recon"].numpy().astype(np.float32))

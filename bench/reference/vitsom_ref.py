@@ -333,14 +333,19 @@ def compute_loss(model, x, y, iteration, total_iterations, ramp_up_end_step):
     return total, terms, out
 
 
-def train_step(model, optimizer, x, y, iteration, total_iterations, ramp_up_end_step):
+def train_step(model, optimizer, x, y, iteration, total_iterations, ramp_up_end_step, grads_out=None):
     """One step: forward, loss, backward, AdamW step, zero_grad.
 
     Returns a dict of python floats (recon_loss / cls_loss None where not used, som_loss, total_loss,
-    temperature, gamma) plus the detached pre-step outputs under 'outputs'."""
+    temperature, gamma) plus the detached pre-step outputs under 'outputs'. When grads_out is a dict, it
+    receives every parameter's gradient before the update."""
     model.train()
     total, terms, out = compute_loss(model, x, y, iteration, total_iterations, ramp_up_end_step)
     total.backward()
+    if grads_out is not None:
+        for name, p in model.named_parameters():
+            if p.grad is not None:
+                grads_out[name] = p.grad.detach().clone()
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
     result = {k: (v.item() if torch.is_tensor(v) else v) for k, v in terms.items()}

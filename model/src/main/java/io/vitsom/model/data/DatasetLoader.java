@@ -1,6 +1,7 @@
 package io.vitsom.model.data;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ public final class DatasetLoader {
 
     /** Whether any image sits at {@code <class>/<image>} or {@code <split>/<class>/<image>} depth. */
     private static boolean hasImageFolders(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir, 3)) {
+        try (Stream<Path> files = Files.walk(dir, 3, FileVisitOption.FOLLOW_LINKS)) {
             return files.anyMatch(p -> dir.relativize(p).getNameCount() >= 2 && Files.isRegularFile(p)
                     && ImageFolderReader.isImageName(p.getFileName().toString()));
         }

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,7 +120,8 @@ public final class ImageFolderReader {
 
     private static Map<String, Item> listDirectory(Path root) throws IOException {
         Map<String, Item> items = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root, 3)) {
+        // Followed like torchvision's os.walk(followlinks=True): datasets are often assembled from symlinked folders.
+        try (Stream<Path> files = Files.walk(root, 3, FileVisitOption.FOLLOW_LINKS)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(file) && isImageName(file.getFileName().toString())) {
                     String rel = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");

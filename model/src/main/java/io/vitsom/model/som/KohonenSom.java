@@ -1,6 +1,7 @@
 package io.vitsom.model.som;
 
 import io.vitsom.model.data.ImageSet;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,11 +21,16 @@ import java.util.stream.IntStream;
  * resolve a 40x40 map). Units whose neighbourhood weight is at or below
  * {@link Options#neighbourhoodCutoff()} are not touched, which makes late epochs much cheaper.
  *
- * <p>Training runs on {@link Options#threads()} threads, each owning an interleaved share of the
- * units ({@code j mod threads}): per sample each thread updates its own units and then searches its
- * own units for the next sample's BMU, so the threads meet once per sample. The result is identical
- * for any thread count, since each unit's arithmetic does not depend on who runs it and ties in the
- * BMU search always go to the lowest unit index.
+ * <p>Prototypes are stored dimension-major ({@code [dim][units]}) so that the two hot loops, the
+ * distance accumulation and the update, run over units without a reduction and the JIT compiler
+ * vectorises them (C2 leaves a float sum over dimensions scalar); on 40x40 maps of 784-pixel images
+ * this makes the BMU search, which dominates training, about 4x faster than a 4-way unrolled scalar
+ * loop over each prototype.
+ *
+ * <p>Training runs on {@link Options#threads()} threads, each owning a contiguous range of units:
+ * per sample each thread updates its own units and then searches them for the next sample's BMU, so
+ * the threads meet once per sample. The result is identical for any thread count, since each unit's
+ * arithmetic does not depend on who runs it and ties in the BMU search always go to the lowest index.
  *
  * <p>Instances are not thread-safe while training; {@link #bmu}, {@link #bmus} and
  * {@link #distances} may be called concurrently with each other.
@@ -36,14 +42,17 @@ public final class KohonenSom {
 
     // Units per thread below which splitting the map costs more in synchronisation than it saves.
     private static final int MIN_UNITS_PER_THREAD = 64;
-    // Partial-distance check interval in the BMU search (dimensions); a multiple of the unroll width.
-    private static final int EARLY_EXIT_BLOCK = 64;
+    // Samples per pass over the prototypes in bmus(): each prototype row is read once per block.
+    private static final int BMU_BLOCK = 8;
+    // Closest spacing of two map rows (hexagonal grids: sqrt(3)/2), to bound the rows a neighbourhood reaches.
+    private static final double MIN_ROW_SPACING = Math.sqrt(3) / 2 - 1e-6;
 
     private final SomGrid grid;
     private final int dim;
     private final Options options;
     private final Random random;
-    private final float[][] weights;
+    private final int units;
+    private final float[][] weights; // [dim][units]: weights[i][j] is dimension i of unit j
 
     /**
      * The training schedule.
@@ -119,10 +128,12 @@ public final class KohonenSom {
         }
         this.dim = dim;
         this.random = new Random(seed);
-        this.weights = new float[grid.units()][dim];
-        for (float[] w : weights) {
+        this.units = grid.units();
+        this.weights = new float[dim][units];
+        // Drawn unit by unit, so the initial map does not depend on the storage order.
+        for (int j = 0; j < units; j++) {
             for (int i = 0; i < dim; i++) {
-                w[i] = random.nextFloat();
+                weights[i][j] = random.nextFloat();
             }
         }
     }
@@ -163,16 +174,9 @@ public final class KohonenSom {
     /** The unit whose prototype is closest to {@code x} (euclidean; lowest index on ties). */
     public int bmu(float[] x) {
         checkInput(x);
-        int best = 0;
-        float bestDistance = Float.POSITIVE_INFINITY;
-        for (int j = 0; j < weights.length; j++) {
-            float d = squaredDistance(weights[j], x, bestDistance);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = j;
-            }
-        }
-        return best;
+        float[] acc = new float[units];
+        accumulate(x, 0, units, acc);
+        return argmin(acc, 0, units);
     }
 
     /** The BMU of every image of {@code data}, computed in parallel. */
@@ -182,12 +186,28 @@ public final class KohonenSom {
         }
         int n = data.size();
         int[] out = new int[n];
-        int chunk = 256;
-        IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(c -> {
-            float[] x = new float[dim];
-            for (int i = c * chunk; i < Math.min(n, (c + 1) * chunk); i++) {
-                data.copyImage(i, x, 0);
-                out[i] = bmu(x);
+        IntStream.range(0, (n + BMU_BLOCK - 1) / BMU_BLOCK).parallel().forEach(block -> {
+            int first = block * BMU_BLOCK;
+            int count = Math.min(BMU_BLOCK, n - first);
+            float[][] xs = new float[count][dim];
+            float[][] acc = new float[count][units];
+            for (int b = 0; b < count; b++) {
+                data.copyImage(first + b, xs[b], 0);
+            }
+            // Dimension-outer: one prototype row serves the whole block while it is in L1.
+            for (int i = 0; i < dim; i++) {
+                float[] row = weights[i];
+                for (int b = 0; b < count; b++) {
+                    float xi = xs[b][i];
+                    float[] a = acc[b];
+                    for (int j = 0; j < units; j++) {
+                        float d = xi - row[j];
+                        a[j] += d * d;
+                    }
+                }
+            }
+            for (int b = 0; b < count; b++) {
+                out[first + b] = argmin(acc[b], 0, units);
             }
         });
         return out;
@@ -196,18 +216,22 @@ public final class KohonenSom {
     /** Euclidean distance from {@code x} to every prototype (computed in float, like the BMU search). */
     public double[] distances(float[] x) {
         checkInput(x);
-        double[] out = new double[weights.length];
-        for (int j = 0; j < weights.length; j++) {
-            out[j] = Math.sqrt(squaredDistance(weights[j], x, Float.POSITIVE_INFINITY));
+        float[] acc = new float[units];
+        accumulate(x, 0, units, acc);
+        double[] out = new double[units];
+        for (int j = 0; j < units; j++) {
+            out[j] = Math.sqrt(acc[j]);
         }
         return out;
     }
 
     /** A copy of the prototypes, {@code [units][dim]}. */
     public float[][] prototypes() {
-        float[][] copy = new float[weights.length][];
-        for (int j = 0; j < weights.length; j++) {
-            copy[j] = weights[j].clone();
+        float[][] copy = new float[units][dim];
+        for (int i = 0; i < dim; i++) {
+            for (int j = 0; j < units; j++) {
+                copy[j][i] = weights[i][j];
+            }
         }
         return copy;
     }
@@ -219,39 +243,33 @@ public final class KohonenSom {
     }
 
     /**
-     * Squared euclidean distance, abandoned once it exceeds {@code bound}: the partial sum of
-     * non-negative terms can only grow, so an abandoned unit could not have won anyway, and the
-     * winner's distance is always summed in full in the same order.
+     * Squared euclidean distances from {@code x} to units {@code lo .. hi-1} into {@code acc[lo .. hi)}.
+     * Every unit sums its dimensions in order with one accumulator, so the value does not depend on
+     * how the units are split between threads.
      */
-    static float squaredDistance(float[] w, float[] x, float bound) {
-        int n = x.length;
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        // Four accumulators break the add dependency chain; C2 will not vectorise a float sum.
-        while (i + 4 <= n) {
-            int blockEnd = Math.min(n & ~3, i + EARLY_EXIT_BLOCK);
-            for (; i < blockEnd; i += 4) {
-                float d0 = x[i] - w[i];
-                float d1 = x[i + 1] - w[i + 1];
-                float d2 = x[i + 2] - w[i + 2];
-                float d3 = x[i + 3] - w[i + 3];
-                s0 += d0 * d0;
-                s1 += d1 * d1;
-                s2 += d2 * d2;
-                s3 += d3 * d3;
-            }
-            if ((s0 + s1) + (s2 + s3) > bound) {
-                return Float.POSITIVE_INFINITY;
+    private void accumulate(float[] x, int lo, int hi, float[] acc) {
+        Arrays.fill(acc, lo, hi, 0f);
+        for (int i = 0; i < dim; i++) {
+            float xi = x[i];
+            float[] row = weights[i];
+            // Same index into row and acc, one row array per dimension: the shape C2 vectorises
+            // (a flat [dim * units] array indexed i * units + j was not, and ran 5x slower).
+            for (int j = lo; j < hi; j++) {
+                float d = xi - row[j];
+                acc[j] += d * d;
             }
         }
-        for (; i < n; i++) {
-            float d = x[i] - w[i];
-            s0 += d * d;
+    }
+
+    /** Index of the smallest of {@code values[lo .. hi)}, the lowest on ties. */
+    private static int argmin(float[] values, int lo, int hi) {
+        int best = lo;
+        for (int j = lo + 1; j < hi; j++) {
+            if (values[j] < values[best]) {
+                best = j;
+            }
         }
-        return (s0 + s1) + (s2 + s3);
+        return best;
     }
 
     /** One training run: the worker threads and what they share. */
@@ -332,6 +350,12 @@ public final class KohonenSom {
             Random shuffler = new Random(shuffleSeed); // every thread replays the same shuffles
             int[] order = IntStream.range(0, n).toArray();
             float[] x = new float[dim];
+            // Indexed by unit like the prototype rows (only this thread's range is used): keeping one
+            // index for all arrays in the hot loops is what lets them vectorise.
+            float[] acc = new float[units];
+            float[] coefficient = new float[units];
+            int owned = rangeStart(t + 1) - rangeStart(t);
+            int[] runs = new int[owned + 2]; // at most ceil(owned / 2) runs
             double sigma0 = options.sigmaStart();
             double sigmaRatio = options.sigmaEnd() / sigma0;
             double lr0 = options.learningRateStart();
@@ -342,7 +366,7 @@ public final class KohonenSom {
 
             shuffle(order, shuffler);
             data.copyImage(order[0], x, 0);
-            searchOwnUnits(t, x, 0);
+            searchOwnUnits(t, x, 0, acc);
             if (!barrier.await()) {
                 return;
             }
@@ -371,7 +395,7 @@ public final class KohonenSom {
                 double progress = (double) s / steps;
                 double sigma = sigma0 * Math.pow(sigmaRatio, progress);
                 double lr = lr0 * Math.pow(lrRatio, progress);
-                updateOwnUnits(t, x, bmu, sigma, lr, cutoff);
+                updateOwnUnits(t, x, bmu, sigma, lr, cutoff, coefficient, runs);
                 if (s + 1 == steps) {
                     break;
                 }
@@ -380,46 +404,74 @@ public final class KohonenSom {
                     shuffle(order, shuffler);
                 }
                 data.copyImage(order[next], x, 0);
-                searchOwnUnits(t, x, 1 - parity);
+                searchOwnUnits(t, x, 1 - parity, acc);
                 if (!barrier.await()) {
                     return;
                 }
             }
         }
 
-        private void searchOwnUnits(int t, float[] x, int parity) {
-            int best = t;
-            float bestDistance = Float.POSITIVE_INFINITY;
-            for (int j = t; j < weights.length; j += threads) {
-                float d = squaredDistance(weights[j], x, bestDistance);
-                if (d < bestDistance) {
-                    bestDistance = d;
-                    best = j;
-                }
-            }
+        private void searchOwnUnits(int t, float[] x, int parity, float[] acc) {
+            int lo = rangeStart(t);
+            int hi = rangeStart(t + 1);
+            accumulate(x, lo, hi, acc);
+            int best = argmin(acc, lo, hi);
             candidateUnit[parity][t] = best;
-            candidateDistance[parity][t] = bestDistance;
+            candidateDistance[parity][t] = acc[best];
         }
 
-        private void updateOwnUnits(int t, float[] x, int bmu, double sigma, double lr, double cutoff) {
+        private void updateOwnUnits(int t, float[] x, int bmu, double sigma, double lr, double cutoff,
+                float[] coefficient, int[] runs) {
+            int lo = rangeStart(t);
+            int hi = rangeStart(t + 1);
             double twoSigma2 = 2 * sigma * sigma;
-            // Map distance beyond which the Gaussian is below the cutoff: skips exp() for most units.
+            // Map distance beyond which the Gaussian is below the cutoff: bounds the rows worth visiting.
             double maxD2 = cutoff > 0 ? twoSigma2 * Math.log(1 / cutoff) : Double.POSITIVE_INFINITY;
-            for (int j = t; j < weights.length; j += threads) {
+            int cols = grid.cols();
+            int from = lo;
+            int to = hi;
+            if (maxD2 < Double.POSITIVE_INFINITY) {
+                int reach = (int) Math.ceil(Math.sqrt(maxD2) / MIN_ROW_SPACING);
+                int bmuRow = grid.row(bmu);
+                from = Math.max(lo, Math.max(0, bmuRow - reach) * cols);
+                to = (int) Math.min(hi, Math.min((long) grid.rows(), (long) bmuRow + reach + 1) * cols);
+            }
+            // Runs of consecutive units to update, as [start, end) pairs: one per map row at small sigma.
+            int runCount = 0;
+            boolean inRun = false;
+            for (int j = from; j < to; j++) {
                 float d2 = grid.squaredDistance(bmu, j);
-                if (d2 > maxD2) {
-                    continue;
-                }
-                double h = Math.exp(-d2 / twoSigma2);
-                if (h <= cutoff) {
-                    continue;
-                }
-                float a = (float) (lr * h);
-                float[] w = weights[j];
-                for (int i = 0; i < dim; i++) {
-                    w[i] += a * (x[i] - w[i]);
+                double h = d2 > maxD2 ? 0 : Math.exp(-d2 / twoSigma2);
+                boolean active = h > cutoff;
+                coefficient[j] = active ? (float) (lr * h) : 0f;
+                if (active && !inRun) {
+                    runs[2 * runCount] = j;
+                    inRun = true;
+                } else if (!active && inRun) {
+                    runs[2 * runCount + 1] = j;
+                    runCount++;
+                    inRun = false;
                 }
             }
+            if (inRun) {
+                runs[2 * runCount + 1] = to;
+                runCount++;
+            }
+            for (int i = 0; i < dim; i++) {
+                float xi = x[i];
+                float[] row = weights[i];
+                for (int r = 0; r < runCount; r++) {
+                    int end = runs[2 * r + 1];
+                    for (int j = runs[2 * r]; j < end; j++) {
+                        row[j] += coefficient[j] * (xi - row[j]);
+                    }
+                }
+            }
+        }
+
+        /** First unit owned by thread {@code t}; thread {@code threads} is the end. */
+        private int rangeStart(int t) {
+            return (int) ((long) t * units / threads);
         }
 
         private void shuffle(int[] order, Random rnd) {

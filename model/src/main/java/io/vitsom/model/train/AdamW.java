@@ -30,6 +30,7 @@ public final class AdamW implements AutoCloseable {
     private final boolean coupled;
     private final List<Slot> slots = new ArrayList<>();
     private long step;
+    private java.util.function.BiConsumer<String, NDArray> gradientObserver = (name, grad) -> { };
 
     /** One parameter with its decay and moment buffers. */
     private record Slot(String name, Parameter parameter, double weightDecay, NDArray m, NDArray v) {
@@ -63,14 +64,17 @@ public final class AdamW implements AutoCloseable {
     /**
      * The reference's groups: ViT parameters ({@code vit.*}) decay with {@code weight_decay} when they have
      * two or more dimensions and not at all when 1-D; the SOM prototypes and the head use AdamW's default
-     * 0.01. Fixed (non-trainable) parameters are left out.
+     * 0.01. Fixed (non-trainable) parameters are left out, and so is the decoder of a classification config:
+     * its output is not in the loss, so PyTorch's AdamW skips it (no gradient, no weight decay).
      */
-    public static AdamW forModel(Map<String, Parameter> named, VitSomConfig.Optimizer opt, NDManager manager) {
+    public static AdamW forModel(Map<String, Parameter> named, VitSomConfig config, NDManager manager) {
+        VitSomConfig.Optimizer opt = config.optimizer();
+        boolean classification = config.classification();
         Map<String, Parameter> trainable = new LinkedHashMap<>();
         Map<String, Double> decays = new LinkedHashMap<>();
         for (var e : named.entrySet()) {
             Parameter p = e.getValue();
-            if (!p.requiresGradient()) {
+            if (!p.requiresGradient() || (classification && e.getKey().startsWith("vit.decoder"))) {
                 continue;
             }
             trainable.put(e.getKey(), p);
@@ -96,6 +100,7 @@ public final class AdamW implements AutoCloseable {
                 scope.suppressNotUsedWarning();
                 NDArray p = s.parameter.getArray();
                 NDArray g = p.getGradient();
+                gradientObserver.accept(s.name, g);
                 if (coupled) {
                     g = g.add(p.mul(s.weightDecay));
                 } else if (s.weightDecay != 0) {
@@ -109,6 +114,11 @@ public final class AdamW implements AutoCloseable {
                 grad.subi(grad);
             }
         }
+    }
+
+    /** Sees every parameter's gradient before it is applied (reference checks compare them). */
+    public void setGradientObserver(java.util.function.BiConsumer<String, NDArray> observer) {
+        this.gradientObserver = java.util.Objects.requireNonNull(observer, "observer");
     }
 
     /** Steps taken so far (PyTorch's per-parameter {@code state['step']}). */

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.nn.Scalars;
 import io.vitsom.model.nn.SomLayer;
@@ -41,7 +42,7 @@ public final class VitSomTrainer implements AutoCloseable {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.parameterStore = new ParameterStore(manager, false);
-        this.optimizer = AdamW.forModel(model.namedParameters(), config.optimizer(), manager);
+        this.optimizer = AdamW.forModel(model.namedParameters(), config, manager);
     }
 
     /**
@@ -79,7 +80,12 @@ public final class VitSomTrainer implements AutoCloseable {
             long[] bmus = new long[0];
             float[] bmuDistances = new float[0];
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                VitSom.Outputs out = VitSom.Outputs.of(model, model.forward(parameterStore, new NDList(x), true));
+                PairList<String, Object> options = new PairList<>();
+                if (config.classification()) {
+                    // The reconstruction is not part of the classification loss: skip the decoder.
+                    options.add(VitSom.SKIP_DECODER, Boolean.TRUE);
+                }
+                VitSom.Outputs out = VitSom.Outputs.of(model, model.forward(parameterStore, new NDList(x), true, options));
                 NDArray loss;
                 if (config.classification()) {
                     NDArray ce = Losses.labelSmoothedCrossEntropy(out.logits().orElseThrow(), labels,
@@ -118,10 +124,12 @@ public final class VitSomTrainer implements AutoCloseable {
         return step;
     }
 
-    /** Restores the step counter (and the optimizer's bias-correction count) when resuming a checkpoint. */
+    /**
+     * Moves the schedules to global step {@code steps}. The optimizer's own step count (its bias correction)
+     * is separate: a checkpoint restores it through {@link AdamW#setStepCount}.
+     */
     public void setStepCount(long steps) {
         this.step = steps;
-        optimizer.setStepCount(steps);
     }
 
     public AdamW optimizer() {

@@ -1,0 +1,45 @@
+package io.vitsom.app;
+
+import io.vitsom.bench.BenchCommand;
+import io.vitsom.bench.BenchStepCommand;
+import io.vitsom.bench.CheckReferenceCommand;
+import io.vitsom.bench.EvalCommand;
+import io.vitsom.model.checkpoint.CodeVersion;
+import io.vitsom.model.config.ConfigException;
+import java.io.IOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vitsom} command line: one subcommand per job. Wiring only; the work lives in the modules. */
+@Command(name = "vitsom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Self-organizing maps on vision transformers (ViT-SOM) over image streams, on DJL + PyTorch.",
+        subcommands = {BenchCommand.class, EvalCommand.class, BenchStepCommand.class, CheckReferenceCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        // Expected failures (bad config, missing data, corrupt files) print one clear line, not a stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException || e instanceof IOException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    /** Prints the code version recorded in checkpoints. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vitsom " + CodeVersion.describe()};
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.vitsom.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.model.checkpoint.CodeVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The outcome of a clustering benchmark: {@code results.json} (schema of the issue: model, config,
+ * dataset, epochs, limit, device, params, runs, mean, std) and {@code results.md} (a paper-style table with
+ * mean ± std over runs, the paper's number beside ours, and purity per epoch).
+ */
+public record BenchReport(String model, String config, String dataset, Protocol protocol, int epochs, Integer limit,
+                          int trainImages, int batchSize, String device, String machine, long params,
+                          List<RunMetrics> runs) {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Writes {@code results.json} and {@code results.md} into {@code dir}. */
+    public void write(Path dir) throws IOException {
+        JSON.writeValue(dir.resolve("results.json").toFile(), json());
+        Files.writeString(dir.resolve("results.md"), markdown());
+    }
+
+    ObjectNode json() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", model);
+        root.put("config", config);
+        root.put("dataset", dataset);
+        root.put("protocol", protocol.name().toLowerCase(Locale.ROOT));
+        root.put("epochs", epochs);
+        if (limit == null) {
+            root.putNull("limit");
+        } else {
+            root.put("limit", limit);
+        }
+        root.put("train_images", trainImages);
+        root.put("batch_size", batchSize);
+        root.put("device", device);
+        root.put("machine", machine);
+        root.put("code_version", CodeVersion.describe());
+        root.put("finished", Instant.now().toString());
+        root.put("params", params);
+        ArrayNode runArray = root.putArray("runs");
+        for (RunMetrics r : runs) {
+            ObjectNode o = runArray.addObject();
+            o.put("seed", r.seed());
+            putAll(o, r.values());
+            ArrayNode epochsNode = o.putArray("epoch_log");
+            for (RunMetrics.EpochLog e : r.epochLog()) {
+                ObjectNode en = epochsNode.addObject();
+                en.put("epoch", e.epoch());
+                putNumber(en, "loss", e.loss());
+                putNumber(en, "purity", e.purity());
+                putNumber(en, "nmi", e.nmi());
+                putNumber(en, "seconds", e.seconds());
+            }
+        }
+        putAll(root.putObject("mean"), stat(false));
+        putAll(root.putObject("std"), stat(true));
+        return root;
+    }
+
+    private static void putAll(ObjectNode o, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            putNumber(o, RunMetrics.KEYS.get(i), values[i]);
+        }
+    }
+
+    private static void putNumber(ObjectNode o, String key, double value) {
+        if (Double.isNaN(value)) {
+            o.putNull(key);
+        } else {
+            o.put(key, value);
+        }
+    }
+
+    /** Mean (or sample standard deviation, 0 for a single run) of every metric over the runs. */
+    double[] stat(boolean std) {
+        int k = RunMetrics.KEYS.size();
+        double[] out = new double[k];
+        for (int i = 0; i < k; i++) {
+            double sum = 0;
+            for (RunMetrics r : runs) {
+                sum += r.values()[i];
+            }
+            double mean = sum / runs.size();
+            if (!std) {
+                out[i] = mean;
+                continue;
+            }
+            double sq = 0;
+            for (RunMetrics r : runs) {
+                sq += Math.pow(r.values()[i] - mean, 2);
+            }
+            out[i] = runs.size() > 1 ? Math.sqrt(sq / (runs.size() - 1)) : (Double.isNaN(mean) ? Double.NaN : 0);
+        }
+        return out;
+    }
+
+    /** The paper-style Markdown table. */
+    public String markdown() {
+        double[] mean = stat(false);
+        double[] std = stat(true);
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(model).append(" on ").append(dataset).append("\n\n");
+        sb.append(String.format(Locale.ROOT, "Protocol `%s`, %d epoch(s), %d training images%s, batch %d, %d run(s) "
+                        + "(seeds %d..%d), device %s; %s. Config `%s`, code %s.%n%n",
+                protocol.name().toLowerCase(Locale.ROOT), epochs, trainImages,
+                limit == null ? "" : " (--limit " + limit + ")", batchSize, runs.size(), runs.get(0).seed(),
+                runs.get(runs.size() - 1).seed(), device, machine, config, CodeVersion.describe()));
+        sb.append("| Model | Purity (train) | NMI (train) | Purity (test) | NMI (test) | Purity (all) | NMI (all) "
+                + "| # Params | Train time (s) | Inference time (s) | Train img/s | Peak RSS (MB) |\n");
+        sb.append("| :--- |").append(" :---: |".repeat(11)).append('\n');
+        sb.append("| ").append(model).append(" (ours)");
+        for (int i = 0; i < RunMetrics.KEYS.size(); i++) {
+            if (i == 6) {
+                sb.append(" | ").append(formatParams(params));
+            }
+            sb.append(" | ").append(cell(mean[i], std[i], i < 6 ? 3 : 1));
+        }
+        sb.append(" |\n");
+        PaperNumbers.purity(model, dataset, config).ifPresent(p -> sb.append(String.format(Locale.ROOT,
+                "| %s (paper, train+test protocol, 200-500 epochs on a GPU) | | | | | %s | | %s | | | | |%n",
+                model, p.purity(), p.params())));
+        sb.append("\nPurity and NMI after each epoch (first run, on up to the first training images shown):\n\n");
+        sb.append("| Epoch | Loss | Purity | NMI | Train seconds |\n| ---: | ---: | ---: | ---: | ---: |\n");
+        for (RunMetrics.EpochLog e : runs.get(0).epochLog()) {
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %.4f | %.4f | %.0f |%n", e.epoch(),
+                    Double.isNaN(e.loss()) ? "-" : String.format(Locale.ROOT, "%.4f", e.loss()), e.purity(), e.nmi(),
+                    e.seconds()));
+        }
+        return sb.toString();
+    }
+
+    private static String cell(double mean, double std, int decimals) {
+        if (Double.isNaN(mean)) {
+            return "-";
+        }
+        String f = "%." + decimals + "f ± %." + decimals + "f";
+        return String.format(Locale.ROOT, f, mean, std);
+    }
+
+    private static String formatParams(long params) {
+        return params >= 1_000_000 ? String.format(Locale.ROOT, "%.2fM", params / 1e6)
+                : String.format(Locale.ROOT, "%.0fK", params / 1e3);
+    }
+}

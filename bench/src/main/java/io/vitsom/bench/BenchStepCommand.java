@@ -1,0 +1,209 @@
+package io.vitsom.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.model.checkpoint.CodeVersion;
+import io.vitsom.model.config.ConfigLoader;
+import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.infer.VitSomPredictor;
+import io.vitsom.model.nn.VitSom;
+import io.vitsom.model.train.EpochSchedule;
+import io.vitsom.model.train.TrainingPlan;
+import io.vitsom.model.train.VitSomTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vitsom bench-step}: median training-step time and inference throughput of the Java model, next to
+ * the PyTorch eager reference measured in the same run on the same machine.
+ */
+@Command(name = "bench-step", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure the median training-step time and inference images/s (encoder + SOM distances),",
+                "for this DJL implementation and for PyTorch eager (bench/reference/bench_step.py), side by side."})
+public final class BenchStepCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "YAML config")
+    Path config;
+
+    @Option(names = "--batch", defaultValue = "128", description = "training batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "20", description = "timed training steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--infer-batch", defaultValue = "256", description = "inference batch (default: ${DEFAULT-VALUE})")
+    int inferBatch;
+
+    @Option(names = "--infer-batches", defaultValue = "10", description = "timed inference batches (default: ${DEFAULT-VALUE})")
+    int inferBatches;
+
+    @Option(names = "--rss-steps", defaultValue = "0",
+            description = "extra training steps over which resident memory is sampled (0 = skip; e.g. 2000)")
+    int rssSteps;
+
+    @Option(names = "--no-reference", description = "skip the PyTorch measurement")
+    boolean noReference;
+
+    @Option(names = "--python", description = "Python with torch (default: /usr/bin/python3)")
+    String python;
+
+    @Option(names = "--out", description = "output directory (default: runs/bench-step-<config>)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        VitSomConfig cfg = ConfigLoader.load(config).withBatchSize(batch);
+        String name = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        Path dir = out != null ? out : Path.of("runs", "bench-step-" + name);
+        Files.createDirectories(dir);
+        ObjectNode java = measureJava(cfg);
+        ObjectNode result = BenchReport.JSON.createObjectNode();
+        result.put("config", config.toString());
+        result.put("batch", batch);
+        result.put("infer_batch", inferBatch);
+        result.put("machine", ProcessStats.machine());
+        result.put("code_version", CodeVersion.describe());
+        result.set("djl", java);
+        if (!noReference) {
+            Path cfgJson = dir.resolve("config.json");
+            BenchReport.JSON.writeValue(cfgJson.toFile(), ConfigLoader.toTree(cfg));
+            System.err.println("measuring PyTorch eager (bench/reference/bench_step.py) ...");
+            JsonNode ref = PythonReference.lastJsonLine(PythonReference.locate(python).run("bench_step.py", List.of(
+                    "--config", cfgJson.toString(), "--batch", String.valueOf(batch), "--steps", String.valueOf(steps),
+                    "--warmup", String.valueOf(warmup), "--infer-batch", String.valueOf(inferBatch), "--infer-steps", String.valueOf(inferBatches),
+                    "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()))));
+            result.set("pytorch", ref);
+        }
+        BenchReport.JSON.writeValue(dir.resolve("bench-step.json").toFile(), result);
+        String md = markdown(result);
+        Files.writeString(dir.resolve("bench-step.md"), md);
+        System.out.print(md);
+        System.out.println("wrote " + dir.toAbsolutePath());
+        return 0;
+    }
+
+    private ObjectNode measureJava(VitSomConfig cfg) {
+        ObjectNode node = BenchReport.JSON.createObjectNode();
+        int c = cfg.data().numChannels();
+        int s = cfg.data().inputSize();
+        Random random = new Random(0);
+        float[] images = new float[batch * c * s * s];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = random.nextFloat();
+        }
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = cfg.classification() ? i % cfg.data().numClasses() : 0;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(0);
+            VitSom model = VitSom.builder().setConfig(cfg).build();
+            model.initialize(manager);
+            TrainingPlan plan = new TrainingPlan(60_000, batch, cfg.totalEpochs());
+            try (VitSomTrainer trainer = new VitSomTrainer(model, manager, new EpochSchedule(cfg, plan))) {
+                // Mid-schedule, so every loss term (gamma > 0) is part of the measured step.
+                trainer.setStepCount(plan.gammaRampEnd());
+                double[] times = new double[steps];
+                for (int i = 0; i < warmup + steps; i++) {
+                    long t0 = System.nanoTime();
+                    trainer.step(images, labels, batch);
+                    if (i >= warmup) {
+                        times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+                double median = median(times);
+                System.err.printf(Locale.ROOT, "DJL: training step median %.4f s (%.0f images/s)%n", median, batch / median);
+                node.put("engine", "djl-pytorch " + Engine.getInstance().getVersion());
+                node.put("train_step_median_s", median);
+                node.put("train_images_per_second", batch / median);
+                if (rssSteps > 0) {
+                    node.set("rss_mb", rssCurve(trainer, images, labels));
+                }
+            }
+            VitSomPredictor predictor = new VitSomPredictor(model, manager);
+            float[] inferImages = Arrays.copyOf(images, inferBatch * c * s * s);
+            for (int i = images.length; i < inferImages.length; i++) {
+                inferImages[i] = random.nextFloat();
+            }
+            predictor.distances(inferImages, inferBatch);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < inferBatches; i++) {
+                predictor.distances(inferImages, inferBatch);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            node.put("infer_images_per_second", inferBatch * inferBatches / seconds);
+            node.put("threads", Runtime.getRuntime().availableProcessors());
+            node.put("peak_rss_mb", ProcessStats.peakRssMb());
+            System.err.printf(Locale.ROOT, "DJL: inference %.0f images/s%n", inferBatch * inferBatches / seconds);
+        }
+        return node;
+    }
+
+    private com.fasterxml.jackson.databind.node.ArrayNode rssCurve(VitSomTrainer trainer, float[] images, int[] labels) {
+        var curve = BenchReport.JSON.createArrayNode();
+        Progress progress = new Progress("rss", rssSteps);
+        for (int i = 1; i <= rssSteps; i++) {
+            trainer.step(images, labels, batch);
+            if (i % Math.max(1, rssSteps / 20) == 0 || i == rssSteps) {
+                ObjectNode point = curve.addObject();
+                point.put("step", i);
+                point.put("rss_mb", ProcessStats.rssMb());
+            }
+            progress.update(i, String.format(Locale.ROOT, "RSS %.0f MB", ProcessStats.rssMb()));
+        }
+        return curve;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String markdown(ObjectNode r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "# bench-step: %s, batch %d (inference batch %d)%n%n%s; code %s%n%n",
+                r.path("config").asText(), r.path("batch").asInt(), r.path("infer_batch").asInt(),
+                r.path("machine").asText(), r.path("code_version").asText()));
+        sb.append("| Engine | Train step median (s) | Train images/s | Inference images/s |\n| :--- | ---: | ---: | ---: |\n");
+        List<JsonNode> rows = new ArrayList<>();
+        rows.add(r.path("djl"));
+        if (r.has("pytorch")) {
+            rows.add(r.path("pytorch"));
+        }
+        for (JsonNode n : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.1f | %.1f |%n", n.path("engine").asText()
+                            + (n.has("torch_version") ? " " + n.path("torch_version").asText() : ""),
+                    n.path("train_step_median_s").asDouble(), n.path("train_images_per_second").asDouble(),
+                    n.path("infer_images_per_second").asDouble()));
+        }
+        if (r.has("pytorch")) {
+            sb.append(String.format(Locale.ROOT, "%nSpeed-up of DJL over PyTorch eager: training %.2fx, inference %.2fx%n",
+                    r.path("djl").path("train_images_per_second").asDouble()
+                            / r.path("pytorch").path("train_images_per_second").asDouble(),
+                    r.path("djl").path("infer_images_per_second").asDouble()
+                            / r.path("pytorch").path("infer_images_per_second").asDouble()));
+        }
+        if (r.path("djl").has("rss_mb")) {
+            sb.append("\nResident memory during the extra training steps (MB): ");
+            for (JsonNode p : r.path("djl").path("rss_mb")) {
+                sb.append(String.format(Locale.ROOT, "%d:%.0f ", p.path("step").asInt(), p.path("rss_mb").asDouble()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,51 @@
+package io.vitsom.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Process memory as Linux reports it (resident set, not the JVM heap: libtorch allocates natively). */
+public final class ProcessStats {
+    private ProcessStats() {
+    }
+
+    /** Peak resident set size of this process in MiB ({@code VmHWM}), or NaN off Linux. */
+    public static double peakRssMb() {
+        return statusField("VmHWM:");
+    }
+
+    /** Current resident set size in MiB ({@code VmRSS}), or NaN off Linux. */
+    public static double rssMb() {
+        return statusField("VmRSS:");
+    }
+
+    private static double statusField(String name) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(name)) {
+                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    /** A one-line description of this machine for result files: CPU model, cores, memory. */
+    public static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // keep "unknown CPU": off Linux the rest of the description still helps
+        }
+        long memGb = Runtime.getRuntime().maxMemory() / (1L << 30);
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, JVM heap max " + memGb + " GiB";
+    }
+}

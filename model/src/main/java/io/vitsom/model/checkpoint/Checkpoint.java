@@ -1,0 +1,261 @@
+package io.vitsom.model.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.model.config.ConfigLoader;
+import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.io.Npy;
+import io.vitsom.model.nn.VitSom;
+import io.vitsom.model.train.VitSomTrainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints of a ViT-SOM model: parameters, optimizer state, step, config and provenance, written
+ * atomically and verified on load.
+ *
+ * <p>Layout: {@code params/<reference name>.npy} (PyTorch-readable), {@code optimizer/<name>.exp_avg.npy}
+ * and {@code .exp_avg_sq.npy}, {@code config.yaml}, {@code checkpoint.json} (step, seed, code version,
+ * provenance) and {@code manifest.json} with a SHA-256 per file, written last. A checkpoint is built in a
+ * temporary sibling directory, fsynced, then renamed into place, so a crash leaves either the old
+ * checkpoint or the new one, never a mix.
+ */
+public final class Checkpoint {
+    /** Format tag in {@code checkpoint.json}. */
+    public static final String FORMAT = "vitsom-checkpoint/1";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Checkpoint() {
+    }
+
+    /**
+     * What a checkpoint says about itself.
+     *
+     * @param step global training steps taken (the schedules' position)
+     * @param optimizerStep AdamW updates applied (its bias-correction count)
+     * @param seed the run's seed
+     * @param codeVersion {@link CodeVersion#describe()} of the writer
+     * @param created ISO-8601 time of writing
+     * @param provenance free-form provenance (dataset, offsets, epochs, ...), as JSON
+     */
+    public record Metadata(long step, long optimizerStep, long seed, String codeVersion, String created, JsonNode provenance) {
+    }
+
+    /** A loaded checkpoint: the model (parameters set), its metadata and the optimizer moments by name. */
+    public record Loaded(VitSom model, VitSomConfig config, Metadata metadata, Map<String, float[]> moments) {
+        /** Restores the optimizer moments and step count into {@code trainer} (built on {@link #model()}). */
+        public void restore(VitSomTrainer trainer) {
+            for (var e : trainer.optimizer().moments().entrySet()) {
+                float[] values = moments.get(e.getKey());
+                if (values == null) {
+                    throw new IllegalStateException("checkpoint has no optimizer state " + e.getKey());
+                }
+                e.getValue().set(FloatBuffer.wrap(values));
+            }
+            trainer.setStepCount(metadata.step());
+            trainer.optimizer().setStepCount(metadata.optimizerStep());
+        }
+    }
+
+    /** Writes a checkpoint of {@code trainer}'s model and optimizer to {@code dir} atomically. */
+    public static void save(Path dir, VitSomTrainer trainer, long seed, JsonNode provenance) throws IOException {
+        save(dir, trainer.model(), trainer.optimizer().moments(), trainer.stepCount(), trainer.optimizer().stepCount(),
+                seed, provenance);
+    }
+
+    /** Writes a checkpoint; {@code moments} may be empty (an inference-only export). */
+    public static void save(Path dir, VitSom model, Map<String, NDArray> moments, long step, long optimizerStep,
+                            long seed, JsonNode provenance) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
+        Files.createDirectories(tmp.resolve("params"));
+        Files.createDirectories(tmp.resolve("optimizer"));
+        for (var e : model.namedParameters().entrySet()) {
+            NDArray a = e.getValue().getArray();
+            Npy.writeFloat32(tmp.resolve("params").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
+        }
+        for (var e : moments.entrySet()) {
+            NDArray a = e.getValue();
+            Npy.writeFloat32(tmp.resolve("optimizer").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
+        }
+        Files.writeString(tmp.resolve("config.yaml"), ConfigLoader.toYaml(model.config()));
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("format", FORMAT);
+        meta.put("step", step);
+        meta.put("optimizer_step", optimizerStep);
+        meta.put("seed", seed);
+        meta.put("code_version", CodeVersion.describe());
+        meta.put("created", Instant.now().toString());
+        meta.set("config", ConfigLoader.toTree(model.config()));
+        meta.set("provenance", provenance == null ? JSON.createObjectNode() : provenance);
+        JSON.writeValue(tmp.resolve("checkpoint.json").toFile(), meta);
+        ObjectNode manifest = JSON.createObjectNode();
+        ObjectNode files = manifest.putObject("files");
+        for (Path f : listFiles(tmp)) {
+            files.put(tmp.relativize(f).toString(), sha256(f));
+        }
+        JSON.writeValue(tmp.resolve("manifest.json").toFile(), manifest);
+        for (Path f : listFiles(tmp)) {
+            fsync(f);
+        }
+        fsync(tmp.resolve("params"));
+        fsync(tmp.resolve("optimizer"));
+        fsync(tmp);
+        Path old = null;
+        if (Files.exists(dir)) {
+            old = parent.resolve("." + dir.getFileName() + ".old-" + UUID.randomUUID());
+            move(dir, old);
+        }
+        move(tmp, dir);
+        fsync(parent);
+        if (old != null) {
+            deleteRecursively(old);
+        }
+    }
+
+    /** Loads and verifies a checkpoint, building its model on {@code manager}. */
+    public static Loaded load(Path dir, NDManager manager) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no checkpoint directory");
+        }
+        verify(dir);
+        JsonNode meta = JSON.readTree(dir.resolve("checkpoint.json").toFile());
+        if (!FORMAT.equals(meta.path("format").asText())) {
+            throw new CorruptCheckpointException(dir, "unknown format '" + meta.path("format").asText() + "'");
+        }
+        VitSomConfig config = ConfigLoader.parse(Files.readString(dir.resolve("config.yaml")), dir + "/config.yaml");
+        VitSom model = VitSom.builder().setConfig(config).build();
+        model.initialize(manager);
+        for (var e : model.namedParameters().entrySet()) {
+            Path file = dir.resolve("params").resolve(e.getKey() + ".npy");
+            Npy.NpyArray array = readArray(dir, file);
+            Parameter p = e.getValue();
+            long[] expected = p.getArray().getShape().getShape();
+            if (!Arrays.equals(expected, array.shape())) {
+                throw new CorruptCheckpointException(dir, e.getKey() + " has shape " + Arrays.toString(array.shape())
+                        + ", the config needs " + Arrays.toString(expected));
+            }
+            p.getArray().set(FloatBuffer.wrap(array.floats()));
+        }
+        Map<String, float[]> moments = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir.resolve("optimizer"))) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString().replaceFirst("\\.npy$", "");
+                moments.put(name, readArray(dir, f).floats());
+            }
+        }
+        Metadata metadata = new Metadata(meta.path("step").asLong(),
+                meta.path("optimizer_step").asLong(), meta.path("seed").asLong(),
+                meta.path("code_version").asText(), meta.path("created").asText(), meta.path("provenance"));
+        return new Loaded(model, config, metadata, moments);
+    }
+
+    /** Checks that every file of the manifest exists with its checksum and that no file is missing from it. */
+    public static void verify(Path dir) throws IOException {
+        Path manifestFile = dir.resolve("manifest.json");
+        if (!Files.exists(manifestFile)) {
+            throw new CorruptCheckpointException(dir, "manifest.json is missing (incomplete write?)");
+        }
+        JsonNode files;
+        try {
+            files = JSON.readTree(manifestFile.toFile()).path("files");
+        } catch (IOException e) {
+            throw new CorruptCheckpointException(dir, "manifest.json cannot be parsed", e);
+        }
+        List<String> problems = new ArrayList<>();
+        for (var it = files.fields(); it.hasNext(); ) {
+            var e = it.next();
+            Path f = dir.resolve(e.getKey());
+            if (!Files.exists(f)) {
+                problems.add(e.getKey() + " is missing");
+            } else if (!sha256(f).equals(e.getValue().asText())) {
+                problems.add(e.getKey() + " fails its SHA-256 checksum");
+            }
+        }
+        for (Path f : listFiles(dir)) {
+            String rel = dir.relativize(f).toString();
+            if (!rel.equals("manifest.json") && !files.has(rel)) {
+                problems.add(rel + " is not in the manifest");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CorruptCheckpointException(dir, String.join("; ", problems));
+        }
+    }
+
+    private static Npy.NpyArray readArray(Path dir, Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new CorruptCheckpointException(dir, dir.relativize(file) + " is missing");
+        }
+        return Npy.read(file);
+    }
+
+    private static List<Path> listFiles(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void fsync(Path path) throws IOException {
+        boolean dir = Files.isDirectory(path);
+        try (FileChannel channel = FileChannel.open(path, dir ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + from + " to " + to + " atomically on this file system", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
