@@ -127,9 +127,9 @@ public final class ClusteringBench {
                     imagesThisEpoch += b;
                     double rate = imagesThisEpoch / ((System.nanoTime() - epochStart) / 1e9);
                     progress.update(trainer.stepCount(), String.format(Locale.ROOT,
-                            "epoch %d/%d %.0f img/s loss %.4f recon %.4f som %.4f T %.3g gamma %.2g",
+                            "epoch %d/%d %.0f img/s loss %.4f recon %.4f som %.4f T %.3g gamma %.2g units/batch %d",
                             epoch + 1, epochs, rate, s.totalLoss(), s.reconLoss(), s.somLoss(), s.temperature(),
-                            s.gamma()));
+                            s.gamma(), java.util.Arrays.stream(s.bmus()).distinct().count()));
                 }
                 trainSeconds += (System.nanoTime() - epochStart) / 1e9;
                 Clustering c = Clustering.of(predictor.assign(epochEval, EVAL_BATCH, null).bmu(), epochEval);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
@@ -15,13 +16,20 @@ import java.util.Map;
 /**
  * Multi-head self-attention with a biased qkv projection, scale {@code head_dim^-0.5} and softmax,
  * as the reference's {@code Attention} (no dropout: the reference builds its blocks without it).
+ * The attention itself runs in libtorch's fused kernel ({@link TorchScriptKernels}); it computes the same
+ * function as the explicit formula (tests compare value and gradient).
  */
 public final class MultiHeadAttention extends AbstractBlock {
+    /** {@code -Dvitsom.attention=explicit} switches the fused kernel off (for comparisons and debugging). */
+    private static final boolean FUSED_ENABLED = !"explicit".equals(System.getProperty("vitsom.attention"));
+
     private final int dim;
     private final int heads;
     private final float scale;
     private final Linear qkv;
     private final Linear proj;
+    /** libtorch's fused attention, loaded at initialisation; the explicit formula is the fallback. */
+    private PtSymbolBlock fused;
 
     /**
      * @param dim token width
@@ -49,9 +57,15 @@ public final class MultiHeadAttention extends AbstractBlock {
         NDArray q = packed.get(0);
         NDArray k = packed.get(1);
         NDArray v = packed.get(2);
-        // Scale after q @ k^T like the reference; the scalar is an owned array (see Scalars).
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(Scalars.of(x, scale));
-        NDArray attended = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, n, dim);
+        NDArray heads;
+        if (fused != null) {
+            // softmax(q k^T / sqrt(head_dim)) v without materialising the score tensor.
+            heads = fused.forward(ps, new NDList(q, k, v), training).singletonOrThrow();
+        } else {
+            // Scale after q @ k^T like the reference; the scalar is an owned array (see Scalars).
+            heads = q.matMul(k.transpose(0, 1, 3, 2)).mul(Scalars.of(x, scale)).softmax(-1).matMul(v);
+        }
+        NDArray attended = heads.transpose(0, 2, 1, 3).reshape(b, n, dim);
         return proj.forward(ps, new NDList(attended), training);
     }
 
@@ -64,7 +78,11 @@ public final class MultiHeadAttention extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Layers.initialize(qkv, manager, dataType, dim);
         Layers.initialize(proj, manager, dataType, dim);
+        if (fused == null && FUSED_ENABLED) {
+            fused = TorchScriptKernels.scaledDotProductAttention(manager);
+        }
     }
+
 
     void collectParameters(String prefix, Map<String, Parameter> out) {
         Layers.collect(qkv, prefix + ".qkv", out);

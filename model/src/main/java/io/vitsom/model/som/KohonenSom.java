@@ -86,11 +86,14 @@ public final class KohonenSom {
         /**
          * Defaults: sigma from {@code max(rows, cols) / 2} (the neighbourhood first spans the whole
          * map, so it unfolds instead of twisting) down to 0.5 (essentially winner-only), learning rate
-         * 0.5 down to 0.01, cutoff 1e-6, one thread per available processor.
+         * 0.5 down to 0.01, cutoff 1e-6, and half the available processors as threads.
+         *
+         * <p>Half, because the threads meet once per sample and a thread that loses its core stalls
+         * all others: on a busy 2-core machine two threads made an epoch up to 2x slower than one.
          */
         public static Options defaults(SomGrid grid) {
             return new Options(Math.max(grid.rows(), grid.cols()) / 2.0, 0.5, 0.5, 0.01, 1e-6,
-                    Runtime.getRuntime().availableProcessors());
+                    Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         }
 
         /** These options with another thread count. */

@@ -3,7 +3,13 @@ package io.vitsom.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import io.vitsom.model.nn.TorchScriptKernels;
 import io.vitsom.model.config.VitSomConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,9 +23,13 @@ import java.util.Map;
  * decay added to the gradient ({@code type: adam}).
  *
  * <p>Runs outside autograd (after the gradient collector is closed), updates parameters in place and
- * zeroes their gradients.
+ * zeroes their gradients. AdamW runs in libtorch's fused kernel ({@code torch._fused_adamw_}, the same
+ * formula in one pass per tensor); the op-by-op version below is the fallback and Adam's path.
  */
 public final class AdamW implements AutoCloseable {
+    /** {@code -Dvitsom.adamw=unfused} runs the op-by-op update instead of libtorch's fused kernel. */
+    private static final boolean FUSED_ENABLED = !"unfused".equals(System.getProperty("vitsom.adamw"));
+
     /** AdamW's default weight decay, which the reference's SOM/head group inherits. */
     public static final double DEFAULT_WEIGHT_DECAY = 0.01;
     /** PyTorch's default epsilon. */
@@ -32,9 +42,12 @@ public final class AdamW implements AutoCloseable {
     private long step;
     private java.util.function.BiConsumer<String, NDArray> gradientObserver = (name, grad) -> { };
 
-    /** One parameter with its decay and moment buffers. */
-    private record Slot(String name, Parameter parameter, double weightDecay, NDArray m, NDArray v) {
+    /** One parameter with its decay, moment buffers and (for the fused kernel) its step tensor. */
+    private record Slot(String name, Parameter parameter, double weightDecay, NDArray m, NDArray v, NDArray steps) {
     }
+
+    /** libtorch's fused AdamW when available (AdamW only); null runs the op-by-op update below. */
+    private final PtSymbolBlock fused;
 
     /**
      * @param weightDecays weight decay of each parameter's group, by name
@@ -57,8 +70,10 @@ public final class AdamW implements AutoCloseable {
             }
             slots.add(new Slot(e.getKey(), e.getValue(), decay,
                     manager.zeros(p.getShape(), p.getDataType(), p.getDevice()),
-                    manager.zeros(p.getShape(), p.getDataType(), p.getDevice())));
+                    manager.zeros(p.getShape(), p.getDataType(), p.getDevice()),
+                    manager.zeros(new Shape(), DataType.FLOAT32, p.getDevice())));
         }
+        this.fused = coupled || !FUSED_ENABLED ? null : TorchScriptKernels.fusedAdamW(manager);
     }
 
     /**
@@ -91,6 +106,10 @@ public final class AdamW implements AutoCloseable {
 
     /** Applies one update with learning rate {@code lr} from the parameters' current gradients, then zeroes them. */
     public void step(double lr) {
+        if (fused != null) {
+            fusedStep(lr);
+            return;
+        }
         step++;
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
@@ -116,6 +135,46 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** One call of the fused kernel per weight-decay group; it advances the step tensors and zeroes the gradients. */
+    private void fusedStep(double lr) {
+        step++;
+        Map<Double, List<Slot>> groups = new LinkedHashMap<>();
+        for (Slot s : slots) {
+            groups.computeIfAbsent(s.weightDecay, d -> new ArrayList<>()).add(s);
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (var group : groups.entrySet()) {
+                List<Slot> members = group.getValue();
+                int n = members.size();
+                PtNDArray[] params = new PtNDArray[n];
+                PtNDArray[] grads = new PtNDArray[n];
+                PtNDArray[] ms = new PtNDArray[n];
+                PtNDArray[] vs = new PtNDArray[n];
+                PtNDArray[] steps = new PtNDArray[n];
+                for (int i = 0; i < n; i++) {
+                    Slot s = members.get(i);
+                    params[i] = (PtNDArray) s.parameter.getArray();
+                    grads[i] = (PtNDArray) params[i].getGradient();
+                    gradientObserver.accept(s.name, grads[i]);
+                    ms[i] = (PtNDArray) s.m;
+                    vs[i] = (PtNDArray) s.v;
+                    steps[i] = (PtNDArray) s.steps;
+                }
+                IValue[] args = {IValue.listFrom(params), IValue.listFrom(grads), IValue.listFrom(ms),
+                    IValue.listFrom(vs), IValue.listFrom(steps), IValue.from(lr), IValue.from(beta1),
+                    IValue.from(beta2), IValue.from(group.getKey()), IValue.from(EPS)};
+                try (IValue result = fused.forward(args)) {
+                    result.getType();
+                } finally {
+                    for (IValue a : args) {
+                        a.close();
+                    }
+                }
+            }
+        }
+    }
+
     /** Sees every parameter's gradient before it is applied (reference checks compare them). */
     public void setGradientObserver(java.util.function.BiConsumer<String, NDArray> observer) {
         this.gradientObserver = java.util.Objects.requireNonNull(observer, "observer");
@@ -129,6 +188,9 @@ public final class AdamW implements AutoCloseable {
     /** Restores the step count (checkpoint loading); moment buffers are restored through {@link #moments()}. */
     public void setStepCount(long steps) {
         this.step = steps;
+        for (Slot s : slots) {
+            s.steps.set(new float[] {steps});
+        }
     }
 
     /** The moment buffers by name: {@code <param>.exp_avg} and {@code <param>.exp_avg_sq}, live (not copies). */
@@ -153,6 +215,7 @@ public final class AdamW implements AutoCloseable {
         for (Slot s : slots) {
             s.m.close();
             s.v.close();
+            s.steps.close();
         }
     }
 }

@@ -1,0 +1,125 @@
+package io.vitsom.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vitsom.model.config.ConfigLoader;
+import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.data.DatasetLoader;
+import io.vitsom.model.data.Splits;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchRoundTripTest {
+    static final String TINY = """
+            hyperparameters:
+              model_arch: vit_som
+              total_epochs: 2
+              batch_size: 16
+              gamma: 0.005
+              som: {map_size: [4, 4], Tmax: 2, Tmin: 0.1, distance_fcn: cosine, topology: square, use_reduced: false}
+              vit: {patch_size: 2, emb_dim: 8, depth: 1, dec_emb_dim: 4, dec_depth: 1, heads: 2, mlp_ratio: 4,
+                    qkv_bias: true, qk_norm: false, proj_drop: 0.0, attn_drop: 0.0, drop_path: 0.1, global_pool: false}
+              optimizer: {type: adamw, lr: 0.01, min_lr: 0.00001, beta_1: 0.9, beta_2: 0.999,
+                          scheduler: cosine_annealing, warmup_epochs: 1, weight_decay: 0.05, layer_decay: 0.75,
+                          smoothing: 0.1}
+            data: {dataset: synthetic, num_classes: 0, num_channels: 1, input_size: 8}
+            """;
+
+    /** Writes IDX files of two classes: a bright left half or a bright right half, with noise. */
+    static void writeIdx(Path dir, String prefix, int n, long seed) throws IOException {
+        Random random = new Random(seed);
+        ByteArrayOutputStream images = new ByteArrayOutputStream();
+        ByteArrayOutputStream labels = new ByteArrayOutputStream();
+        try (DataOutputStream img = new DataOutputStream(images); DataOutputStream lab = new DataOutputStream(labels)) {
+            img.writeInt(0x803);
+            img.writeInt(n);
+            img.writeInt(8);
+            img.writeInt(8);
+            lab.writeInt(0x801);
+            lab.writeInt(n);
+            for (int i = 0; i < n; i++) {
+                int label = i % 2;
+                lab.writeByte(label);
+                for (int y = 0; y < 8; y++) {
+                    for (int x = 0; x < 8; x++) {
+                        boolean bright = (x < 4) == (label == 0);
+                        img.writeByte((bright ? 200 : 20) + random.nextInt(40));
+                    }
+                }
+            }
+        }
+        Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), images.toByteArray());
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), labels.toByteArray());
+    }
+
+    @Test
+    void evalOfTheSavedCheckpointReproducesTheBenchmarkMetrics(@TempDir Path tmp) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("halves"));
+        writeIdx(data, "train", 96, 1);
+        writeIdx(data, "t10k", 32, 2);
+        Path configFile = tmp.resolve("tiny.yaml");
+        Files.writeString(configFile, TINY);
+        VitSomConfig config = ConfigLoader.load(configFile);
+        Splits splits = DatasetLoader.load(data, null);
+        Path out = tmp.resolve("out");
+        BenchOptions options = new BenchOptions(configFile, data, 2, null, 1, 3, Protocol.SPLIT, out,
+                ModelKind.VIT_SOM, 1000);
+        BenchReport report = new ClusteringBench(options, new PrintStream(new ByteArrayOutputStream())).run(config, splits);
+
+        for (String f : new String[] {"results.json", "results.md", "prototypes.png", "label_map.png", "hits.png",
+                "model/manifest.json"}) {
+            assertThat(out.resolve(f)).as(f).exists();
+        }
+        JsonNode results = BenchReport.JSON.readTree(out.resolve("results.json").toFile());
+        assertThat(results.path("runs")).hasSize(1);
+        assertThat(results.path("epochs").asInt()).isEqualTo(2);
+        assertThat(results.path("runs").get(0).path("epoch_log")).hasSize(2);
+        assertThat(results.path("mean").path("purity_all").isNull()).isTrue();
+
+        Path evalJson = tmp.resolve("eval.json");
+        int code = new CommandLine(new EvalCommand()).execute("--checkpoint", out.resolve("model").toString(),
+                "--out", evalJson.toString());
+        assertThat(code).isZero();
+        JsonNode eval = BenchReport.JSON.readTree(evalJson.toFile());
+        RunMetrics run = report.runs().get(0);
+        assertThat(eval.path("purity_train").asDouble()).isEqualTo(run.purityTrain());
+        assertThat(eval.path("nmi_train").asDouble()).isEqualTo(run.nmiTrain());
+        assertThat(eval.path("purity_test").asDouble()).isEqualTo(run.purityTest());
+        assertThat(eval.path("nmi_test").asDouble()).isEqualTo(run.nmiTest());
+    }
+
+    @Test
+    void referenceProtocolTrainsOnTrainPlusTestAndReportsAll(@TempDir Path tmp) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("halves"));
+        writeIdx(data, "train", 48, 1);
+        writeIdx(data, "t10k", 16, 2);
+        Path configFile = tmp.resolve("tiny.yaml");
+        Files.writeString(configFile, TINY);
+        Splits splits = DatasetLoader.load(data, null);
+        ClusteringBench.Data selected = ClusteringBench.select(splits, Protocol.REFERENCE, null);
+        assertThat(selected.all().size()).isEqualTo(64);
+        assertThat(ClusteringBench.select(splits, Protocol.REFERENCE, 50).all().size()).isEqualTo(50);
+        assertThat(ClusteringBench.select(splits, Protocol.SPLIT, 10).train().size()).isEqualTo(10);
+        assertThat(ClusteringBench.select(splits, Protocol.SPLIT, 10).test().size()).isEqualTo(16);
+
+        BenchOptions options = new BenchOptions(configFile, data, 1, null, 2, 0, Protocol.REFERENCE,
+                tmp.resolve("out"), ModelKind.SOM, 1000);
+        BenchReport report = new ClusteringBench(options, new PrintStream(new ByteArrayOutputStream()))
+                .run(ConfigLoader.load(configFile), splits);
+        assertThat(report.runs()).hasSize(2);
+        assertThat(report.runs().get(0).purityAll()).isBetween(0.5, 1.0);
+        assertThat(report.runs().get(0).purityTrain()).isNaN();
+        JsonNode results = BenchReport.JSON.readTree(tmp.resolve("out/results.json").toFile());
+        assertThat(results.path("std").has("purity_all")).isTrue();
+        assertThat(results.path("runs").get(1).path("seed").asLong()).isEqualTo(1);
+    }
+}

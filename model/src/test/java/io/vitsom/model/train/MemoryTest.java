@@ -1,0 +1,49 @@
+package io.vitsom.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.nn.VitSom;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class MemoryTest {
+
+    private static double rssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
+            }
+        }
+        throw new IllegalStateException("no VmRSS");
+    }
+
+    @Test
+    void twoThousandStepsKeepResidentMemoryAndManagedArraysFlat() throws IOException {
+        VitSomConfig config = VitSomTrainerTest.tiny(0);
+        float[] images = VitSomTrainerTest.images(16, 1);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(1);
+            VitSom model = VitSom.builder().setConfig(config).build();
+            model.initialize(manager);
+            try (VitSomTrainer trainer = new VitSomTrainer(model, manager,
+                    new EpochSchedule(config, new TrainingPlan(16_000, 16, 2)))) {
+                for (int i = 0; i < 200; i++) {
+                    trainer.step(images, null, 16);
+                }
+                int arrays = manager.getManagedArrays().size();
+                double rss = rssMb();
+                for (int i = 0; i < 1800; i++) {
+                    trainer.step(images, null, 16);
+                }
+                // Without the per-step scope every step leaks its temporaries into the model's manager.
+                assertThat(manager.getManagedArrays().size()).isEqualTo(arrays);
+                assertThat(rssMb() - rss).as("RSS growth in MB over 1,800 steps").isLessThan(64);
+            }
+        }
+    }
+}
