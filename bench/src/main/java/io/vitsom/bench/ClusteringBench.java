@@ -170,7 +170,8 @@ public final class ClusteringBench {
         // purity is logged once, after training.
         long start = System.nanoTime();
         som.train(trainSet, epochs, (epoch, seen, total, qe) -> progress.update(
-                (long) epoch * trainSet.size() + seen, String.format(Locale.ROOT, "epoch %d/%d QE %.4f", epoch + 1, epochs, qe)));
+                // KohonenSom counts epochs from 1.
+                (long) (epoch - 1) * trainSet.size() + seen, String.format(Locale.ROOT, "epoch %d/%d QE %.4f", epoch, epochs, qe)));
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Clustering c = Clustering.of(som.bmus(epochEval), epochEval);
         epochLog.add(new RunMetrics.EpochLog(epochs, Double.NaN, c.purity(), c.nmi(), trainSeconds));

@@ -37,7 +37,7 @@ public final class Progress {
         }
         lastPrint = now;
         double seconds = (now - start) / 1e9;
-        double fraction = total == 0 ? 1 : (double) done / total;
+        double fraction = total == 0 ? 1 : Math.min(1.0, Math.max(0.0, (double) done / total));
         String eta = done == 0 || finished ? "" : " eta " + formatSeconds(seconds / fraction - seconds);
         String line = String.format(Locale.ROOT, "%s %s %3.0f%% %d/%d %s%s %s", label, bar(fraction),
                 100 * fraction, done, total, formatSeconds(seconds), eta, status);

@@ -51,7 +51,8 @@ final class PythonReference {
         throw new IOException("bench/reference/vitsom_ref.py not found; run from the repository (or set -Dvitsom.home)");
     }
 
-    private static boolean hasTorch(Path python) {
+    /** Whether {@code python -c 'import torch'} succeeds. */
+    static boolean hasTorch(Path python) {
         try {
             Process p = new ProcessBuilder(python.toString(), "-c", "import torch").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();

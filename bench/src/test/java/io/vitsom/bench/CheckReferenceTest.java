@@ -24,16 +24,7 @@ class CheckReferenceTest {
     }
 
     private static boolean torchAvailable() {
-        try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return PythonReference.hasTorch(Path.of("/usr/bin/python3"));
     }
 
     private static JsonNode check(String config, Path out) throws IOException {
