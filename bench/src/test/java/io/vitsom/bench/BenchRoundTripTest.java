@@ -61,13 +61,20 @@ class BenchRoundTripTest {
         Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), labels.toByteArray());
     }
 
-    @Test
-    void evalOfTheSavedCheckpointReproducesTheBenchmarkMetrics(@TempDir Path tmp) throws Exception {
+    /** A dataset folder of {@code train} + {@code test} images and the tiny config beside it; returns the config file. */
+    private static Path fixture(Path tmp, int train, int test) throws IOException {
         Path data = Files.createDirectories(tmp.resolve("halves"));
-        writeIdx(data, "train", 96, 1);
-        writeIdx(data, "t10k", 32, 2);
+        writeIdx(data, "train", train, 1);
+        writeIdx(data, "t10k", test, 2);
         Path configFile = tmp.resolve("tiny.yaml");
         Files.writeString(configFile, TINY);
+        return configFile;
+    }
+
+    @Test
+    void evalOfTheSavedCheckpointReproducesTheBenchmarkMetrics(@TempDir Path tmp) throws Exception {
+        Path configFile = fixture(tmp, 96, 32);
+        Path data = tmp.resolve("halves");
         VitSomConfig config = ConfigLoader.load(configFile);
         Splits splits = DatasetLoader.load(data, null);
         Path out = tmp.resolve("out");
@@ -99,11 +106,8 @@ class BenchRoundTripTest {
 
     @Test
     void referenceProtocolTrainsOnTrainPlusTestAndReportsAll(@TempDir Path tmp) throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("halves"));
-        writeIdx(data, "train", 48, 1);
-        writeIdx(data, "t10k", 16, 2);
-        Path configFile = tmp.resolve("tiny.yaml");
-        Files.writeString(configFile, TINY);
+        Path configFile = fixture(tmp, 48, 16);
+        Path data = tmp.resolve("halves");
         Splits splits = DatasetLoader.load(data, null);
         ClusteringBench.Data selected = ClusteringBench.select(splits, Protocol.REFERENCE, null);
         assertThat(selected.all().size()).isEqualTo(64);
