@@ -13,6 +13,18 @@ import org.junit.jupiter.api.Test;
 
 class MemoryTest {
 
+    /**
+     * Resident memory outside the JVM's own committed heap and non-heap areas: what libtorch and DJL's native
+     * buffers hold. Plain RSS also rises while the JVM grows its heap towards -Xmx, which is not a leak.
+     */
+    private static double nativeMb() throws IOException {
+        System.gc();
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        double jvm = (memory.getHeapMemoryUsage().getCommitted() + memory.getNonHeapMemoryUsage().getCommitted())
+                / (1024.0 * 1024.0);
+        return rssMb() - jvm;
+    }
+
     private static double rssMb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
@@ -32,17 +44,18 @@ class MemoryTest {
             model.initialize(manager);
             try (VitSomTrainer trainer = new VitSomTrainer(model, manager,
                     new EpochSchedule(config, new TrainingPlan(16_000, 16, 2)))) {
-                for (int i = 0; i < 200; i++) {
+                for (int i = 0; i < 500; i++) {
                     trainer.step(images, null, 16);
                 }
                 int arrays = manager.getManagedArrays().size();
-                double rss = rssMb();
-                for (int i = 0; i < 1800; i++) {
+                double before = nativeMb();
+                for (int i = 0; i < 1500; i++) {
                     trainer.step(images, null, 16);
                 }
-                // Without the per-step scope every step leaks its temporaries into the model's manager.
+                // Without the per-step scope every step leaks its temporaries into the model's manager
+                // (measured without it: 130-225 MB per step on the MNIST config).
                 assertThat(manager.getManagedArrays().size()).isEqualTo(arrays);
-                assertThat(rssMb() - rss).as("RSS growth in MB over 1,800 steps").isLessThan(64);
+                assertThat(nativeMb() - before).as("native memory growth in MB over 1,500 steps").isLessThan(64);
             }
         }
     }
