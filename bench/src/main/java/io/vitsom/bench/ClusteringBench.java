@@ -240,12 +240,7 @@ public final class ClusteringBench {
     }
 
     static void requireShape(VitSomConfig config, ImageSet data) {
-        int c = config.data().numChannels();
-        int s = config.data().inputSize();
-        if (data.channels() != c || data.height() != s || data.width() != s) {
-            throw new IllegalArgumentException("the config expects " + c + "x" + s + "x" + s + " images (data.num_channels,"
-                    + " data.input_size) but " + data.name() + " holds " + data.shape() + " images");
-        }
+        config.requireInput(data.channels(), data.height(), data.width(), data.name());
     }
 
     private static int[] identity(int n) {

@@ -128,6 +128,19 @@ public record VitSomConfig(
         return modelArch.equals("vit_som");
     }
 
+    /**
+     * Fails when {@code data} does not hold images of this config's input ({@code data.num_channels} x
+     * {@code data.input_size} x {@code data.input_size}); {@code what} names the data in the message.
+     */
+    public void requireInput(int channels, int height, int width, String what) {
+        int c = data.numChannels();
+        int s = data.inputSize();
+        if (channels != c || height != s || width != s) {
+            throw new IllegalArgumentException("the config expects " + c + "x" + s + "x" + s + " images (data.num_channels,"
+                    + " data.input_size) but " + what + " holds " + channels + "x" + height + "x" + width + " images");
+        }
+    }
+
     /** Patches per side: {@code input_size / patch_size}. */
     public int gridSize() {
         return data.inputSize() / vit.patchSize();

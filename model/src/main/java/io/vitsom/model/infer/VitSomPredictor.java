@@ -36,7 +36,7 @@ public final class VitSomPredictor {
 
     /** Assigns every image of {@code data}; {@code progress} (may be null) receives the count done. */
     public Assignments assign(ImageSet data, int batchSize, IntConsumer progress) {
-        requireShape(data);
+        config.requireInput(data.channels(), data.height(), data.width(), data.name());
         int n = data.size();
         int[] bmu = new int[n];
         int[] second = new int[n];
@@ -157,14 +157,5 @@ public final class VitSomPredictor {
         PairList<String, Object> params = new PairList<>();
         params.add(VitSom.SKIP_DECODER, Boolean.TRUE);
         return VitSom.Outputs.of(model, model.forward(parameterStore, new NDList(x), false, params));
-    }
-
-    private void requireShape(ImageSet data) {
-        int c = config.data().numChannels();
-        int s = config.data().inputSize();
-        if (data.channels() != c || data.height() != s || data.width() != s) {
-            throw new IllegalArgumentException("model expects " + c + "x" + s + "x" + s + " images, " + data.name()
-                    + " holds " + data.shape());
-        }
     }
 }
