@@ -1,0 +1,47 @@
+package io.vitsom.stream;
+
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Where the cluster is and how our clients talk to it. Services build their producer, consumer and Streams
+ * properties from here, so a setting such as a security protocol is added in one place.
+ *
+ * @param bootstrapServers {@code host:port[,host:port...]}
+ * @param replicationFactor replicas of topics this project creates (1 for a single broker)
+ */
+public record KafkaClients(String bootstrapServers, short replicationFactor) {
+    public KafkaClients {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrap servers must not be empty");
+        }
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replication factor must be >= 1, got " + replicationFactor);
+        }
+    }
+
+    /** A single-broker cluster at {@code bootstrapServers}. */
+    public static KafkaClients of(String bootstrapServers) {
+        return new KafkaClients(bootstrapServers, (short) 1);
+    }
+
+    /** Base properties of every client: bootstrap servers plus a client id that names the service in broker logs. */
+    public Properties base(String clientId) {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return props;
+    }
+
+    /** An admin client; fails fast (10 s) when the cluster is unreachable instead of retrying for minutes. */
+    public Admin admin(String clientId) {
+        Properties props = base(clientId);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        return Admin.create(props);
+    }
+}

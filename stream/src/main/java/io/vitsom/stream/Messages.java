@@ -1,0 +1,105 @@
+package io.vitsom.stream;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Value formats of the {@code som.*} topics: UTF-8 JSON objects with snake_case field names, so any client
+ * ({@code kcat}, a Python consumer) reads them without our code. Producers are the learner ({@link ModelVersion},
+ * {@link Prototype}, {@link Bmu} on {@code som.training}) and serving ({@link Bmu} on {@code som.assignments}).
+ */
+public final class Messages {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            // Readers accept fields added by newer writers.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Messages() {
+    }
+
+    /**
+     * A published model version ({@code som.models}, key = {@code "latest"} and the version number, so compaction
+     * keeps the newest and the history of versions).
+     *
+     * @param version monotonically increasing model version (the learner's checkpoint sequence)
+     * @param step training steps behind this version
+     * @param imagesTrained images trained on in total
+     * @param checkpoint absolute path of the checkpoint directory; readers need the same filesystem (a shared
+     *     volume when services run on several machines)
+     * @param created ISO-8601 time the checkpoint was written
+     * @param codeVersion the learner's code version
+     * @param seed the learner's seed
+     * @param rows map rows
+     * @param cols map columns
+     * @param topology {@code square} or {@code hexagonal}
+     * @param offsets next offset to consume per input partition ({@code topic-partition} -> offset)
+     */
+    public record ModelVersion(long version, long step, long imagesTrained, String checkpoint, String created,
+                               String codeVersion, long seed, int rows, int cols, String topology,
+                               Map<String, Long> offsets) {
+        public ModelVersion {
+            Objects.requireNonNull(checkpoint, "checkpoint");
+            offsets = offsets == null ? Map.of() : Map.copyOf(offsets);
+        }
+    }
+
+    /**
+     * The best-matching unit of one image, on {@code som.training} (learner) and {@code som.assignments}
+     * (serving); keyed by the image's record key.
+     *
+     * @param unit unit index, row-major ({@code row * cols + col})
+     * @param row grid row
+     * @param col grid column
+     * @param distance distance to the unit's prototype, in the model's own distance
+     * @param modelVersion the model version that assigned it
+     * @param eventTime the image's event time, epoch milliseconds
+     * @param label the image's label when known, else {@code null}
+     */
+    public record Bmu(int unit, int row, int col, double distance, long modelVersion, long eventTime, String label) {
+    }
+
+    /**
+     * One unit of the prototype map ({@code som.prototypes}, keyed by unit index).
+     *
+     * @param unit unit index
+     * @param row grid row
+     * @param col grid column
+     * @param modelVersion the model version the prototype belongs to
+     * @param vector the prototype in latent space
+     * @param imagePng the prototype decoded through the decoder, as a base64 PNG
+     */
+    public record Prototype(int unit, int row, int col, long modelVersion, float[] vector, String imagePng) {
+    }
+
+    /** Serializes a message as UTF-8 JSON. */
+    public static byte[] toJson(Object message) {
+        try {
+            return JSON.writeValueAsBytes(message);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Parses a message.
+     *
+     * @throws IllegalArgumentException when {@code json} is not a valid message of {@code type}
+     */
+    public static <T> T fromJson(byte[] json, Class<T> type) {
+        if (json == null) {
+            throw new IllegalArgumentException("null value is not a " + type.getSimpleName());
+        }
+        try {
+            return JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+}
