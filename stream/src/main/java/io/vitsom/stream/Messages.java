@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 
@@ -72,10 +75,30 @@ public final class Messages {
      * @param row grid row
      * @param col grid column
      * @param modelVersion the model version the prototype belongs to
-     * @param vector the prototype in latent space
-     * @param imagePng the prototype decoded through the decoder, as a base64 PNG
+     * @param dim length of the prototype vector
+     * @param vectorF32 the prototype in latent space: {@code dim} little-endian float32 values, base64 (a JSON
+     *     number array would triple the size of the largest records on the topic)
+     * @param imagePng the prototype decoded through the decoder, as a base64 PNG ({@code null} when the model
+     *     cannot decode prototypes)
      */
-    public record Prototype(int unit, int row, int col, long modelVersion, float[] vector, String imagePng) {
+    public record Prototype(int unit, int row, int col, long modelVersion, int dim, String vectorF32,
+                            String imagePng) {
+        /** A prototype record of {@code vector}. */
+        public static Prototype of(int unit, int row, int col, long modelVersion, float[] vector, byte[] png) {
+            ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(vector);
+            return new Prototype(unit, row, col, modelVersion, vector.length,
+                    Base64.getEncoder().encodeToString(bytes.array()),
+                    png == null ? null : Base64.getEncoder().encodeToString(png));
+        }
+
+        /** The prototype vector. */
+        public float[] vector() {
+            ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(vectorF32)).order(ByteOrder.LITTLE_ENDIAN);
+            float[] out = new float[dim];
+            bytes.asFloatBuffer().get(out);
+            return out;
+        }
     }
 
     /** Serializes a message as UTF-8 JSON. */

@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.ImageSet;
+import io.vitsom.model.nn.Autograd;
 import io.vitsom.model.nn.VitSom;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -72,6 +74,41 @@ public final class VitSomPredictor {
             }
         }
         return new Assignments(bmu, distance, second);
+    }
+
+    /**
+     * BMU, its distance and the second-best unit of every image of a batch of {@code [batch, C, H, W]} floats in
+     * [0, 1]; the same result as taking the argmin of each row of {@link #distances} (the first minimum on ties),
+     * but reduced inside libtorch so only {@code [batch]} values cross into Java instead of {@code [batch][units]}.
+     *
+     * @throws IllegalArgumentException when {@code images} does not hold {@code batch} images of the config's input
+     */
+    public Assignments bmus(float[] images, int batch) {
+        int c = config.data().numChannels();
+        int s = config.data().inputSize();
+        if (batch < 0 || images.length != (long) batch * c * s * s) {
+            throw new IllegalArgumentException("expected " + batch + " images of " + c + "x" + s + "x" + s + " ("
+                    + (long) batch * c * s * s + " floats), got " + images.length + " floats");
+        }
+        if (batch == 0) {
+            return new Assignments(new int[0], new float[0], new int[0]);
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray d = forward(images, batch).distances().orElseThrow();
+            NDArray best = d.argMin(1);
+            NDArray bestDistance = d.min(new int[] {1});
+            // The second-best unit is the argmin once the best column is masked with +inf; a 1-unit map then
+            // answers unit 0, as assign() does.
+            NDArray units = manager.arange(0, config.som().units(), 1, DataType.INT64).expandDims(0);
+            NDArray isBest = units.eq(best.expandDims(1)).broadcast(d.getShape());
+            NDArray masked = NDArrays.where(isBest, manager.full(d.getShape(), Float.POSITIVE_INFINITY), d);
+            NDArray second = masked.argMin(1);
+            return new Assignments(
+                    java.util.Arrays.stream(best.toLongArray()).mapToInt(Math::toIntExact).toArray(),
+                    bestDistance.toFloatArray(),
+                    java.util.Arrays.stream(second.toLongArray()).mapToInt(Math::toIntExact).toArray());
+        }
     }
 
     /** SOM distances {@code [batch][units]} of a batch of {@code [batch, C, H, W]} floats in [0, 1]. */
@@ -139,8 +176,11 @@ public final class VitSomPredictor {
                         .getNDArrayInternal().rdiv(manager.create((float) latentNorm));
                 NDArray tokens = w.mul(scale).reshape(b, n, d);
                 NDArray withCls = NDArrays.concat(new NDList(manager.zeros(new Shape(b, 1, d)), tokens), 1);
-                float[] flat = model.decoder().forward(parameterStore, new NDList(withCls), false)
-                        .singletonOrThrow().toFloatArray();
+                float[] flat;
+                try (Autograd off = Autograd.off()) {
+                    flat = model.decoder().forward(parameterStore, new NDList(withCls), false)
+                            .singletonOrThrow().toFloatArray();
+                }
                 int size = flat.length / b;
                 for (int i = 0; i < b; i++) {
                     images[start + i] = java.util.Arrays.copyOfRange(flat, i * size, (i + 1) * size);
@@ -156,6 +196,8 @@ public final class VitSomPredictor {
         NDArray x = manager.create(images, new Shape(batch, c, s, s));
         PairList<String, Object> params = new PairList<>();
         params.add(VitSom.SKIP_DECODER, Boolean.TRUE);
-        return VitSom.Outputs.of(model, model.forward(parameterStore, new NDList(x), false, params));
+        try (Autograd off = Autograd.off()) {
+            return VitSom.Outputs.of(model, model.forward(parameterStore, new NDList(x), false, params));
+        }
     }
 }

@@ -1,0 +1,123 @@
+package io.vitsom.learner;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vitsom.model.train.StepResult;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The learner's Micrometer meters ({@code vitsom_learner_*} in Prometheus). Values are written by the learner
+ * thread and read by the scraping thread, hence the atomics.
+ */
+public final class LearnerMetrics {
+    private final MeterRegistry registry;
+    private final Timer stepTimer;
+    private final Timer checkpointTimer;
+    private final Counter images;
+    private final Counter steps;
+    private final Counter rejected;
+    private final AtomicLong reconLoss = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong somLoss = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong totalLoss = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong temperature = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong gamma = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong learningRate = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong imagesPerSecond = new AtomicLong(Double.doubleToLongBits(0));
+    private final AtomicLong modelVersion = new AtomicLong();
+    private final AtomicLong lastCheckpointMillis = new AtomicLong();
+    private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
+
+    public LearnerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.stepTimer = Timer.builder("vitsom_learner_step").description("Time of one training step")
+                .register(registry);
+        this.checkpointTimer = Timer.builder("vitsom_learner_checkpoint").description("Time to write and publish a checkpoint")
+                .register(registry);
+        this.images = Counter.builder("vitsom_learner_images").description("Images trained on").register(registry);
+        this.steps = Counter.builder("vitsom_learner_steps").description("Training steps taken").register(registry);
+        this.rejected = Counter.builder("vitsom_learner_rejected_images")
+                .description("Images the learner could not use (sent to the DLQ)").register(registry);
+        gauge("vitsom_learner_loss", "Last step's loss term", reconLoss, "term", "reconstruction");
+        gauge("vitsom_learner_loss", "Last step's loss term", somLoss, "term", "som");
+        gauge("vitsom_learner_loss", "Last step's loss term", totalLoss, "term", "total");
+        gauge("vitsom_learner_temperature", "SOM neighbourhood temperature of the last step", temperature);
+        gauge("vitsom_learner_gamma", "SOM-loss weight of the last step", gamma);
+        gauge("vitsom_learner_learning_rate", "Learning rate of the last step", learningRate);
+        gauge("vitsom_learner_images_per_second", "Training throughput of the last step", imagesPerSecond);
+        Gauge.builder("vitsom_learner_model_version", modelVersion, AtomicLong::get)
+                .description("Version of the last checkpoint").register(registry);
+        Gauge.builder("vitsom_learner_checkpoint_age_seconds", lastCheckpointMillis,
+                        t -> t.get() == 0 ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0)
+                .description("Seconds since the last checkpoint").register(registry);
+    }
+
+    private void gauge(String name, String description, AtomicLong bits, String... tags) {
+        Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description).tags(tags)
+                .register(registry);
+    }
+
+    void step(StepResult result, int batch, long nanos) {
+        stepTimer.record(nanos, TimeUnit.NANOSECONDS);
+        images.increment(batch);
+        steps.increment();
+        reconLoss.set(Double.doubleToLongBits(result.reconLoss()));
+        somLoss.set(Double.doubleToLongBits(result.somLoss()));
+        totalLoss.set(Double.doubleToLongBits(result.totalLoss()));
+        temperature.set(Double.doubleToLongBits(result.temperature()));
+        gamma.set(Double.doubleToLongBits(result.gamma()));
+        learningRate.set(Double.doubleToLongBits(result.learningRate()));
+        imagesPerSecond.set(Double.doubleToLongBits(batch / (nanos / 1e9)));
+    }
+
+    void rejected() {
+        rejected.increment();
+    }
+
+    void checkpoint(long version, long nanos) {
+        checkpointTimer.record(nanos, TimeUnit.NANOSECONDS);
+        modelVersion.set(version);
+        lastCheckpointMillis.set(System.currentTimeMillis());
+    }
+
+    /** Reads the consumer's lag per partition (records between its position and the end of the log). */
+    void lag(KafkaConsumer<?, ?> consumer) {
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong value = consumer.currentLag(tp);
+            if (value.isPresent()) {
+                lag.computeIfAbsent(tp, p -> {
+                    AtomicLong holder = new AtomicLong();
+                    Gauge.builder("vitsom_learner_consumer_lag", holder, AtomicLong::get)
+                            .description("Records not yet consumed by the learner")
+                            .tags("topic", p.topic(), "partition", Integer.toString(p.partition()))
+                            .register(registry);
+                    return holder;
+                }).set(value.getAsLong());
+            }
+        }
+    }
+
+    double lastLoss() {
+        return Double.longBitsToDouble(totalLoss.get());
+    }
+
+    double temperature() {
+        return Double.longBitsToDouble(temperature.get());
+    }
+
+    double gamma() {
+        return Double.longBitsToDouble(gamma.get());
+    }
+
+    /** Version of the last checkpoint (0 before the first). */
+    public long modelVersion() {
+        return modelVersion.get();
+    }
+}

@@ -1,0 +1,535 @@
+package io.vitsom.learner;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.model.checkpoint.Checkpoint;
+import io.vitsom.model.checkpoint.CodeVersion;
+import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.data.DecodedImage;
+import io.vitsom.model.data.ImageCodec;
+import io.vitsom.model.data.ImageDecodeException;
+import io.vitsom.model.infer.VitSomPredictor;
+import io.vitsom.model.nn.VitSom;
+import io.vitsom.model.som.SomGrid;
+import io.vitsom.model.train.StepResult;
+import io.vitsom.model.train.StreamingSchedule;
+import io.vitsom.model.train.VitSomTrainer;
+import io.vitsom.stream.ImageRecord;
+import io.vitsom.stream.Messages;
+import io.vitsom.stream.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains ViT-SOM online on the valid-image topic: forms mini-batches, runs the training step, checkpoints model,
+ * optimizer, schedule position and consumed offsets together, and publishes what it learned.
+ *
+ * <p>Exactly-once training across crashes: the learner reads every partition of its input by assignment (one
+ * learner trains one model) and seeks to the offsets stored in its newest valid checkpoint, which are the offsets
+ * just past the last record whose batch the checkpointed model was trained on. Work done after that checkpoint is
+ * lost with a crash and redone from the same records; nothing is trained twice into one model lineage, nothing is
+ * skipped. Offsets are committed to the consumer group only after the checkpoint is durable, and only so that lag
+ * can be monitored.
+ *
+ * <p>Outputs: after every step the BMU of each image goes to {@code som.training} (keyed by image key, with the
+ * record's input partition, offset and the step in headers); after every checkpoint the prototype map goes to
+ * {@code som.prototypes} and a {@link Messages.ModelVersion} to {@code som.models}. Images that cannot be decoded
+ * or do not match the model go to the DLQ; they never stop the loop.
+ */
+public final class OnlineLearner implements Runnable {
+    /** Header on {@code som.training}: input partition of the image. */
+    public static final String TRAINING_PARTITION = "vitsom.training.partition";
+    /** Header on {@code som.training}: input offset of the image. */
+    public static final String TRAINING_OFFSET = "vitsom.training.offset";
+    /** Header on {@code som.training}: the training step that used the image. */
+    public static final String TRAINING_STEP = "vitsom.training.step";
+    /** DLQ reason for an image the learner could not use. */
+    public static final String REJECTED_BY_LEARNER = "learner-rejected";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnlineLearner.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    private static final IntegerSerializer UNIT_KEYS = new IntegerSerializer();
+
+    private final LearnerConfig config;
+    private final LearnerMetrics metrics;
+    private final CheckpointStore store;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile State state = State.NEW;
+    private volatile Throwable failure;
+
+    /** Life cycle, for health checks. */
+    public enum State { NEW, STARTING, RUNNING, STOPPED, FAILED }
+
+    public OnlineLearner(LearnerConfig config, LearnerMetrics metrics) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.store = new CheckpointStore(config.checkpointDir());
+    }
+
+    /** Current state. */
+    public State state() {
+        return state;
+    }
+
+    /** Why the learner failed, when it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Asks the loop to stop after the current step; it writes a final checkpoint. */
+    public void stop() {
+        stopping = true;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    /** Waits until {@link #run()} has returned. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void run() {
+        state = State.STARTING;
+        try (NDManager manager = NDManager.newBaseManager(device(config.device()))) {
+            loop(manager);
+            state = State.STOPPED;
+        } catch (RuntimeException | IOException | Error e) {
+            failure = e;
+            state = State.FAILED;
+            LOG.error("the learner stopped on an error: {}", e.toString(), e);
+            if (e instanceof Error error) {
+                throw error;
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void loop(NDManager manager) throws IOException {
+        VitSomConfig modelConfig = config.model();
+        try (Admin admin = config.kafka().admin("vitsom-learner-admin")) {
+            config.topics().createMissing(admin, config.kafka().replicationFactor(), Duration.ofSeconds(30));
+        }
+        Session session = restoreOrCreate(manager);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
+             VitSomTrainer trainer = session.trainer) {
+            consumer = c;
+            if (stopping) {
+                return;
+            }
+            List<TopicPartition> partitions = inputPartitions(c);
+            c.assign(partitions);
+            for (TopicPartition tp : partitions) {
+                Long offset = session.offsets.get(tp);
+                if (offset != null) {
+                    c.seek(tp, offset);
+                } else {
+                    c.seekToBeginning(List.of(tp));
+                    session.rangeStart.put(tp, c.position(tp));
+                }
+            }
+            LOG.info("learner reading {} from {} (model version {}, step {}, {} images trained so far)",
+                    partitions, session.offsets.isEmpty() ? "the beginning" : "checkpointed offsets " + session.offsets,
+                    session.version, trainer.stepCount(), session.imagesTrained);
+            state = State.RUNNING;
+            Batch batch = new Batch(modelConfig);
+            long lastProgress = System.nanoTime();
+            long imagesAtProgress = session.imagesTrained;
+            while (!stopping) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = c.poll(POLL);
+                } catch (WakeupException e) {
+                    break;
+                }
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    accept(record, batch, producer);
+                    if (batch.full()) {
+                        train(batch, session, producer);
+                    }
+                }
+                if (!batch.isEmpty() && batch.waited().compareTo(config.batchTimeout()) >= 0) {
+                    train(batch, session, producer);
+                }
+                if (session.checkpointDue(config)) {
+                    checkpoint(session, c, producer, manager);
+                }
+                metrics.lag(c);
+                if (System.nanoTime() - lastProgress >= PROGRESS_EVERY.toNanos()) {
+                    double seconds = (System.nanoTime() - lastProgress) / 1e9;
+                    LOG.info("step {} | {} images trained | {} img/s | loss {} | T {} | gamma {} | version {}",
+                            trainer.stepCount(), session.imagesTrained,
+                            String.format("%.1f", (session.imagesTrained - imagesAtProgress) / seconds),
+                            String.format("%.4f", metrics.lastLoss()), String.format("%.3f", metrics.temperature()),
+                            String.format("%.4g", metrics.gamma()), session.version);
+                    lastProgress = System.nanoTime();
+                    imagesAtProgress = session.imagesTrained;
+                }
+            }
+            // The partial batch is not trained: its records lie past the checkpointed offsets and are read again.
+            if (session.stepsSinceCheckpoint > 0 || !session.pendingOffsets.isEmpty()) {
+                checkpoint(session, c, producer, manager);
+            }
+            LOG.info("learner stopped at step {} after {} images (model version {})", trainer.stepCount(),
+                    session.imagesTrained, session.version);
+        } finally {
+            consumer = null;
+        }
+    }
+
+    /** Adds a record to the batch, or sends it to the DLQ when the model cannot use it. */
+    private void accept(ConsumerRecord<String, byte[]> record, Batch batch, KafkaProducer<byte[], byte[]> producer) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        VitSomConfig m = config.model();
+        String problem;
+        try {
+            if (record.value() == null) {
+                problem = "null value";
+            } else {
+                DecodedImage image = ImageCodec.decode(record.value());
+                if (image.channels() == m.data().numChannels() && image.height() == m.data().inputSize()
+                        && image.width() == m.data().inputSize()) {
+                    batch.add(record, image);
+                    return;
+                }
+                problem = "image is " + image.shape() + ", the model reads " + m.data().numChannels() + "x"
+                        + m.data().inputSize() + "x" + m.data().inputSize();
+            }
+        } catch (ImageDecodeException e) {
+            problem = e.getMessage();
+        }
+        LOG.warn("sending {} at {}@{} to the DLQ: {}", record.key(), tp, record.offset(), problem);
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        ImageRecord.put(headers, ImageRecord.DLQ_REASON, REJECTED_BY_LEARNER);
+        ImageRecord.put(headers, ImageRecord.DLQ_DETAIL, problem);
+        ImageRecord.put(headers, ImageRecord.DLQ_TOPIC, record.topic());
+        ImageRecord.put(headers, ImageRecord.DLQ_PARTITION, Integer.toString(record.partition()));
+        ImageRecord.put(headers, ImageRecord.DLQ_OFFSET, Long.toString(record.offset()));
+        producer.send(new ProducerRecord<>(config.topics().imagesDlq().name(), null, bytes(record.key()),
+                record.value(), headers));
+        metrics.rejected();
+        batch.skip(tp, record.offset());
+    }
+
+    private void train(Batch batch, Session session, KafkaProducer<byte[], byte[]> producer) {
+        if (batch.size() > 0) {
+            long start = System.nanoTime();
+            StepResult result = session.trainer.step(batch.images(), null, batch.size());
+            metrics.step(result, batch.size(), System.nanoTime() - start);
+            if (!Double.isFinite(result.totalLoss())) {
+                throw new IllegalStateException("loss became " + result.totalLoss() + " at step " + result.step()
+                        + "; the last checkpoint (version " + session.version + ") is intact");
+            }
+            publishTraining(batch, result, session, producer);
+            session.imagesTrained += batch.size();
+            session.stepsSinceCheckpoint++;
+        }
+        session.pendingOffsets.putAll(batch.nextOffsets());
+        session.lastBatch = batch.size() > 0 ? batch.images().clone() : session.lastBatch;
+        session.lastBatchSize = batch.size() > 0 ? batch.size() : session.lastBatchSize;
+        batch.clear();
+    }
+
+    private void publishTraining(Batch batch, StepResult result, Session session,
+                                 KafkaProducer<byte[], byte[]> producer) {
+        SomGrid grid = session.trainer.model().som().orElseThrow().grid();
+        String topic = config.topics().training().name();
+        byte[] step = bytes(Long.toString(result.step()));
+        for (int i = 0; i < batch.size(); i++) {
+            int unit = (int) result.bmus()[i];
+            Messages.Bmu bmu = new Messages.Bmu(unit, grid.row(unit), grid.col(unit), result.bmuDistances()[i],
+                    session.version, batch.eventTime(i), batch.label(i));
+            Headers headers = new RecordHeaders();
+            headers.add(TRAINING_PARTITION, bytes(Integer.toString(batch.partition(i))));
+            headers.add(TRAINING_OFFSET, bytes(Long.toString(batch.offset(i))));
+            headers.add(TRAINING_STEP, step);
+            producer.send(new ProducerRecord<>(topic, null, bytes(batch.key(i)), Messages.toJson(bmu), headers));
+        }
+    }
+
+    private void checkpoint(Session session, KafkaConsumer<String, byte[]> c, KafkaProducer<byte[], byte[]> producer,
+                            NDManager manager) throws IOException {
+        long start = System.nanoTime();
+        // Everything the checkpoint's offsets vouch for (training BMUs, DLQ records) must be durable first.
+        producer.flush();
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>(session.offsets);
+        offsets.putAll(session.pendingOffsets);
+        long version = store.nextVersion();
+        ObjectNode provenance = provenance(session, offsets, version);
+        Checkpoint.save(store.path(version), session.trainer, config.seed(), provenance);
+        store.prune(config.keepLast());
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset, "checkpoint v" + version)));
+        try {
+            c.commitSync(commit);
+        } catch (KafkaException e) {
+            // Committed offsets only feed lag monitoring; the checkpoint already holds the truth.
+            LOG.warn("committing offsets of checkpoint {} failed: {}", version, e.getMessage());
+        }
+        session.offsets.clear();
+        session.offsets.putAll(offsets);
+        session.rangeStart.clear();
+        session.rangeStart.putAll(offsets);
+        session.pendingOffsets.clear();
+        session.version = version;
+        session.stepsSinceCheckpoint = 0;
+        session.lastCheckpoint = System.nanoTime();
+        publishModel(session, version, offsets, producer, manager);
+        metrics.checkpoint(version, System.nanoTime() - start);
+        LOG.info("checkpoint v{} at step {} ({} images) written to {} in {} ms", version,
+                session.trainer.stepCount(), session.imagesTrained, store.path(version),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private ObjectNode provenance(Session session, Map<TopicPartition, Long> offsets, long version) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("kind", "stream");
+        p.put("version", version);
+        p.put("input_topic", config.topics().imagesValid().name());
+        p.put("group_id", config.groupId());
+        p.put("bootstrap_servers", config.kafka().bootstrapServers());
+        p.put("images_trained", session.imagesTrained);
+        p.put("horizon_images", config.horizonImages());
+        p.put("horizon_epochs", config.model().totalEpochs());
+        ObjectNode next = p.putObject("offsets");
+        offsets.forEach((tp, offset) -> next.put(tp.toString(), offset));
+        // [from, to) per partition since the previous checkpoint: what this version added to its lineage.
+        ObjectNode ranges = p.putObject("ranges");
+        offsets.forEach((tp, offset) -> {
+            long from = session.rangeStart.getOrDefault(tp, offset);
+            ArrayNode range = ranges.putArray(tp.toString());
+            range.add(from);
+            range.add(offset);
+        });
+        if (session.parentVersion > 0) {
+            p.put("resumed_from_version", session.parentVersion);
+        }
+        return p;
+    }
+
+    private void publishModel(Session session, long version, Map<TopicPartition, Long> offsets,
+                              KafkaProducer<byte[], byte[]> producer, NDManager manager) {
+        VitSom model = session.trainer.model();
+        SomGrid grid = model.som().orElseThrow().grid();
+        if (config.publishPrototypes()) {
+            float[] w = model.som().orElseThrow().prototypes().getArray().toFloatArray();
+            int units = grid.units();
+            int dim = w.length / units;
+            float[][] decoded = decodedPrototypes(model, session, manager);
+            VitSomConfig m = config.model();
+            for (int unit = 0; unit < units; unit++) {
+                float[] vector = java.util.Arrays.copyOfRange(w, unit * dim, (unit + 1) * dim);
+                byte[] png = decoded == null ? null : ImageCodec.encodePng(ImageCodec.fromFloats(
+                        m.data().numChannels(), m.data().inputSize(), m.data().inputSize(), decoded[unit]));
+                producer.send(new ProducerRecord<>(config.topics().prototypes().name(), null,
+                        UNIT_KEYS.serialize(null, unit),
+                        Messages.toJson(Messages.Prototype.of(unit, grid.row(unit), grid.col(unit), version, vector,
+                                png))));
+            }
+        }
+        Map<String, Long> named = new TreeMap<>();
+        offsets.forEach((tp, offset) -> named.put(tp.toString(), offset));
+        Messages.ModelVersion record = new Messages.ModelVersion(version, session.trainer.stepCount(),
+                session.imagesTrained, store.path(version).toString(), Instant.now().toString(),
+                CodeVersion.describe(), config.seed(), grid.rows(), grid.cols(),
+                grid.topology().name().toLowerCase(java.util.Locale.ROOT), named);
+        producer.send(new ProducerRecord<>(config.topics().models().name(), null,
+                bytes(String.format("v%06d", version)), Messages.toJson(record)));
+        producer.flush();
+    }
+
+    /** Prototypes decoded to images, scaled to the latent norm of the last batch; null when not decodable. */
+    private static float[][] decodedPrototypes(VitSom model, Session session, NDManager manager) {
+        if (model.config().som().useReduced() || session.lastBatch == null) {
+            return null;
+        }
+        VitSomPredictor predictor = new VitSomPredictor(model, manager);
+        int n = session.lastBatchSize;
+        float[] z = predictor.latent(session.lastBatch, n);
+        int dim = z.length / n;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int k = 0; k < dim; k++) {
+                s += (double) z[i * dim + k] * z[i * dim + k];
+            }
+            sum += Math.sqrt(s);
+        }
+        return predictor.decodePrototypes(sum / n);
+    }
+
+    private Session restoreOrCreate(NDManager manager) throws IOException {
+        VitSomConfig m = config.model();
+        StreamingSchedule schedule = StreamingSchedule.of(m, config.horizonImages());
+        Optional<CheckpointStore.Found> found = store.loadNewestValid(manager);
+        if (found.isPresent()) {
+            Checkpoint.Loaded loaded = found.get().checkpoint();
+            if (!sameArchitecture(loaded.config(), m)) {
+                throw new IllegalArgumentException("checkpoint " + store.path(found.get().version())
+                        + " holds a model of another architecture than the config; use another --checkpoint-dir");
+            }
+            VitSomTrainer trainer = new VitSomTrainer(loaded.model(), manager, schedule);
+            loaded.restore(trainer);
+            Session s = new Session(trainer, found.get().version());
+            JsonNode p = loaded.metadata().provenance();
+            p.path("offsets").fields().forEachRemaining(e -> s.offsets.put(parse(e.getKey()), e.getValue().asLong()));
+            s.rangeStart.putAll(s.offsets);
+            s.imagesTrained = p.path("images_trained").asLong();
+            s.parentVersion = found.get().version();
+            LOG.info("resuming from checkpoint {} (step {}, {} images)", store.path(found.get().version()),
+                    loaded.metadata().step(), s.imagesTrained);
+            return s;
+        }
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        VitSom model = VitSom.builder().setConfig(m).build();
+        model.initialize(manager);
+        LOG.info("no checkpoint in {}: starting a fresh model (seed {})", store.dir(), config.seed());
+        return new Session(new VitSomTrainer(model, manager, schedule), 0);
+    }
+
+    private static boolean sameArchitecture(VitSomConfig a, VitSomConfig b) {
+        return a.som().equals(b.som()) && a.vit().equals(b.vit()) && a.data().numChannels() == b.data().numChannels()
+                && a.data().inputSize() == b.data().inputSize() && a.modelArch().equals(b.modelArch());
+    }
+
+    private List<TopicPartition> inputPartitions(KafkaConsumer<String, byte[]> c) {
+        String topic = config.topics().imagesValid().name();
+        List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new KafkaException("topic " + topic + " has no partitions on " + config.kafka().bootstrapServers());
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : infos) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        partitions.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
+        return partitions;
+    }
+
+    private Properties consumerProps() {
+        Properties props = config.kafka().base("vitsom-learner");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(64, config.model().batchSize() * 2));
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
+    }
+
+    private Properties producerProps() {
+        Properties props = config.kafka().base("vitsom-learner-out");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return props;
+    }
+
+    static Device device(String name) {
+        Engine engine = Engine.getInstance();
+        return switch (name) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (engine.getGpuCount() == 0) {
+                    throw new IllegalArgumentException("--device gpu: the " + engine.getEngineName() + " engine "
+                            + engine.getVersion() + " sees no GPU (Maven Central ships CPU libtorch only; see README)");
+                }
+                yield Device.gpu();
+            }
+            default -> engine.defaultDevice();
+        };
+    }
+
+    static TopicPartition parse(String topicPartition) {
+        int dash = topicPartition.lastIndexOf('-');
+        if (dash <= 0) {
+            throw new IllegalArgumentException("not a topic-partition: " + topicPartition);
+        }
+        return new TopicPartition(topicPartition.substring(0, dash),
+                Integer.parseInt(topicPartition.substring(dash + 1)));
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Mutable training state of one run of the loop; confined to the learner thread. */
+    private static final class Session {
+        final VitSomTrainer trainer;
+        final Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        final Map<TopicPartition, Long> rangeStart = new LinkedHashMap<>();
+        final Map<TopicPartition, Long> pendingOffsets = new LinkedHashMap<>();
+        long version;
+        long parentVersion;
+        long imagesTrained;
+        long stepsSinceCheckpoint;
+        long lastCheckpoint = System.nanoTime();
+        float[] lastBatch;
+        int lastBatchSize;
+
+        Session(VitSomTrainer trainer, long version) {
+            this.trainer = trainer;
+            this.version = version;
+        }
+
+        boolean checkpointDue(LearnerConfig c) {
+            if (stepsSinceCheckpoint == 0) {
+                return false;
+            }
+            boolean bySteps = c.checkpointEverySteps() > 0 && stepsSinceCheckpoint >= c.checkpointEverySteps();
+            boolean byTime = !c.checkpointEvery().isZero()
+                    && System.nanoTime() - lastCheckpoint >= c.checkpointEvery().toNanos();
+            return bySteps || byTime;
+        }
+    }
+
+}

@@ -1,0 +1,48 @@
+package io.vitsom.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MessagesTest {
+    @Test
+    void bmuIsSnakeCaseJsonWithoutNullLabel() {
+        String json = new String(Messages.toJson(new Messages.Bmu(5, 1, 2, 0.25, 3, 1000, null)),
+                StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"unit\":5,\"row\":1,\"col\":2,\"distance\":0.25,\"model_version\":3,"
+                + "\"event_time\":1000}");
+        assertThat(Messages.fromJson(json.getBytes(StandardCharsets.UTF_8), Messages.Bmu.class))
+                .isEqualTo(new Messages.Bmu(5, 1, 2, 0.25, 3, 1000, null));
+    }
+
+    @Test
+    void prototypeVectorRoundTripsThroughBase64() {
+        float[] v = {1.5f, -2f, 0f, Float.MIN_VALUE};
+        Messages.Prototype p = Messages.Prototype.of(7, 1, 3, 2, v, new byte[] {1, 2});
+        String json = new String(Messages.toJson(p), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"vector_f32\":").contains("\"image_png\":\"AQI=\"").doesNotContain("\"vector\"");
+        Messages.Prototype back = Messages.fromJson(json.getBytes(StandardCharsets.UTF_8), Messages.Prototype.class);
+        assertThat(back.vector()).containsExactly(v);
+        assertThat(back.dim()).isEqualTo(4);
+    }
+
+    @Test
+    void modelVersionKeepsOffsetsAndToleratesNewFields() {
+        Messages.ModelVersion m = new Messages.ModelVersion(4, 100, 1600, "/ckpt/v000004", "2026-01-01T00:00:00Z",
+                "abc", 0, 40, 40, "square", Map.of("images.valid-0", 800L));
+        byte[] json = Messages.toJson(m);
+        assertThat(Messages.fromJson(json, Messages.ModelVersion.class)).isEqualTo(m);
+        String newer = new String(json, StandardCharsets.UTF_8).replaceFirst("\\{", "{\"added_later\":1,");
+        assertThat(Messages.fromJson(newer.getBytes(StandardCharsets.UTF_8), Messages.ModelVersion.class))
+                .isEqualTo(m);
+    }
+
+    @Test
+    void garbageIsAClearError() {
+        assertThatThrownBy(() -> Messages.fromJson("nope".getBytes(StandardCharsets.UTF_8), Messages.Bmu.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid Bmu");
+    }
+}
