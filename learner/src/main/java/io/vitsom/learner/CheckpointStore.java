@@ -93,6 +93,29 @@ public final class CheckpointStore {
         return Optional.empty();
     }
 
+    /**
+     * Deletes what a crash in the middle of {@link Checkpoint#save} left behind (its hidden temporary
+     * directories); they are never valid checkpoints.
+     *
+     * @return how many were removed
+     */
+    public int removeIncomplete() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".v") && (name.contains(".tmp-") || name.contains(".old-"))) {
+                    deleteRecursively(p);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     /** Deletes all but the newest {@code keep} versions. */
     public void prune(int keep) throws IOException {
         List<Long> versions = versions();

@@ -409,6 +409,10 @@ public final class OnlineLearner implements Runnable {
     private Session restoreOrCreate(NDManager manager) throws IOException {
         VitSomConfig m = config.model();
         StreamingSchedule schedule = StreamingSchedule.of(m, config.horizonImages());
+        int incomplete = store.removeIncomplete();
+        if (incomplete > 0) {
+            LOG.info("removed {} incomplete checkpoint write(s) left by an earlier crash in {}", incomplete, store.dir());
+        }
         Optional<CheckpointStore.Found> found = store.loadNewestValid(manager);
         if (found.isPresent()) {
             Checkpoint.Loaded loaded = found.get().checkpoint();
@@ -420,7 +424,7 @@ public final class OnlineLearner implements Runnable {
             loaded.restore(trainer);
             Session s = new Session(trainer, found.get().version());
             JsonNode p = loaded.metadata().provenance();
-            p.path("offsets").fields().forEachRemaining(e -> s.offsets.put(parse(e.getKey()), e.getValue().asLong()));
+            p.path("offsets").properties().forEach(e -> s.offsets.put(parse(e.getKey()), e.getValue().asLong()));
             s.rangeStart.putAll(s.offsets);
             s.imagesTrained = p.path("images_trained").asLong();
             s.parentVersion = found.get().version();

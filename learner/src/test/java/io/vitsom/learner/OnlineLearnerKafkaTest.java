@@ -75,8 +75,8 @@ class OnlineLearnerKafkaTest {
                 stepAtStop = found.checkpoint().metadata().step();
             }
             long covered = 0;
-            for (var it = provenance.path("offsets").fields(); it.hasNext(); ) {
-                covered += it.next().getValue().asLong();
+            for (var e : provenance.path("offsets").properties()) {
+                covered += e.getValue().asLong();
             }
             assertThat(covered).isEqualTo(101);
             assertThat(provenance.path("images_trained").asLong()).isEqualTo(100);
