@@ -4,6 +4,9 @@ import io.vitsom.bench.BenchCommand;
 import io.vitsom.bench.BenchStepCommand;
 import io.vitsom.bench.CheckReferenceCommand;
 import io.vitsom.bench.EvalCommand;
+import io.vitsom.ingest.IngestCommand;
+import io.vitsom.learner.LearnCommand;
+import io.vitsom.serving.ServeCommand;
 import io.vitsom.model.checkpoint.CodeVersion;
 import io.vitsom.model.config.ConfigException;
 import java.io.IOException;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Command;
 /** The {@code vitsom} command line: one subcommand per job. Wiring only; the work lives in the modules. */
 @Command(name = "vitsom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-organizing maps on vision transformers (ViT-SOM) over image streams, on DJL + PyTorch.",
-        subcommands = {BenchCommand.class, EvalCommand.class, BenchStepCommand.class, CheckReferenceCommand.class,
+        subcommands = {RunCommand.class, LearnCommand.class, ServeCommand.class, IngestCommand.class,
+                BenchCommand.class, EvalCommand.class, BenchStepCommand.class, CheckReferenceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
