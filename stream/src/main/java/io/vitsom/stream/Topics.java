@@ -39,6 +39,11 @@ public record Topics(Topic<String, byte[]> images, Topic<String, byte[]> imagesV
                      Topic<String, byte[]> models) {
     /** Partitions of the image and assignment topics: what lets two serving instances share the work. */
     public static final int DEFAULT_PARTITIONS = 2;
+    /**
+     * Largest record the topics accept ({@code max.message.bytes}): a 10 MiB image plus headers. Kafka's default
+     * (about 1 MiB) would refuse ordinary photos that ingest accepts.
+     */
+    public static final int MAX_RECORD_BYTES = 10 * 1024 * 1024 + 64 * 1024;
 
     public Topics {
         Objects.requireNonNull(images, "images");
@@ -96,7 +101,8 @@ public record Topics(Topic<String, byte[]> images, Topic<String, byte[]> imagesV
             for (Topic<?, ?> topic : all()) {
                 if (!existing.contains(topic.name())) {
                     missing.add(new NewTopic(topic.name(), topic.partitions(), replicationFactor)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy().configValue())));
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy().configValue(),
+                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES))));
                 }
             }
             List<String> created = new ArrayList<>();

@@ -58,6 +58,8 @@ class EmbeddedKafkaTest {
             ConfigResource prototypes = new ConfigResource(ConfigResource.Type.TOPIC, TOPICS.prototypes().name());
             Config config = admin.describeConfigs(List.of(prototypes)).all().get().get(prototypes);
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+            assertThat(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())
+                    .isEqualTo(Integer.toString(Topics.MAX_RECORD_BYTES));
 
             byte[] png = ImageCodec.encodePng(1, 28, 28, new byte[28 * 28]);
             ImageRecord.Metadata metadata = new ImageRecord.Metadata(ImageRecord.PNG, "test", Optional.of("3"),
