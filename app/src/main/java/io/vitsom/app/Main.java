@@ -10,13 +10,15 @@ import io.vitsom.serving.ServeCommand;
 import io.vitsom.model.checkpoint.CodeVersion;
 import io.vitsom.model.config.ConfigException;
 import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code vitsom} command line: one subcommand per job. Wiring only; the work lives in the modules. */
 @Command(name = "vitsom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-organizing maps on vision transformers (ViT-SOM) over image streams, on DJL + PyTorch.",
-        subcommands = {RunCommand.class, LearnCommand.class, ServeCommand.class, IngestCommand.class,
+        subcommands = {RunCommand.class, BenchStreamCommand.class, LearnCommand.class, ServeCommand.class, IngestCommand.class,
                 BenchCommand.class, EvalCommand.class, BenchStepCommand.class, CheckReferenceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -30,8 +32,11 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         // Expected failures (bad config, missing data, corrupt files) print one clear line, not a stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ConfigException || e instanceof IOException || e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("error: " + e.getMessage());
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ConfigException || cause instanceof IOException
+                    || cause instanceof IllegalArgumentException || cause instanceof KafkaException
+                    || cause instanceof IllegalStateException) {
+                commandLine.getErr().println("error: " + cause.getMessage());
                 return 2;
             }
             throw e;

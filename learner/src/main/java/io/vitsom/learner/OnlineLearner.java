@@ -322,11 +322,12 @@ public final class OnlineLearner implements Runnable {
         session.version = version;
         session.stepsSinceCheckpoint = 0;
         session.lastCheckpoint = System.nanoTime();
+        long written = System.nanoTime();
         publishModel(session, version, offsets, producer, manager);
         metrics.checkpoint(version, System.nanoTime() - start);
-        LOG.info("checkpoint v{} at step {} ({} images) written to {} in {} ms", version,
+        LOG.info("checkpoint v{} at step {} ({} images) written to {} in {} ms, published in {} ms", version,
                 session.trainer.stepCount(), session.imagesTrained, store.path(version),
-                (System.nanoTime() - start) / 1_000_000);
+                (written - start) / 1_000_000, (System.nanoTime() - written) / 1_000_000);
     }
 
     private ObjectNode provenance(Session session, Map<TopicPartition, Long> offsets, long version) {

@@ -1,0 +1,84 @@
+package io.vitsom.serving;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Settings of the serving Kafka Streams application.
+ *
+ * @param applicationId Kafka Streams {@code application.id}: instances with the same id share the partitions of
+ *     {@code images.valid} as one consumer group
+ * @param threads {@code num.stream.threads}; each thread runs its own inference batches
+ * @param processingGuarantee {@code processing.guarantee}
+ * @param batch how records are grouped into inference batches
+ * @param stateDir {@code state.dir}: where Kafka Streams keeps its task directories (the batch buffer itself is in
+ *     memory and restored from its changelog topic)
+ */
+public record ServingConfig(String applicationId, int threads, ProcessingGuarantee processingGuarantee,
+                            BatchConfig batch, Path stateDir) {
+    /** Default {@code application.id}. */
+    public static final String DEFAULT_APPLICATION_ID = "vitsom-serving";
+
+    public ServingConfig {
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(processingGuarantee, "processingGuarantee");
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (applicationId.isBlank()) {
+            throw new IllegalArgumentException("applicationId must not be blank");
+        }
+        if (threads <= 0) {
+            throw new IllegalArgumentException("threads must be positive, got " + threads);
+        }
+    }
+
+    /**
+     * Application id {@value #DEFAULT_APPLICATION_ID}, one stream thread, at-least-once, default batching, and Kafka
+     * Streams' own default state directory ({@code java.io.tmpdir/kafka-streams}).
+     */
+    public static ServingConfig defaults() {
+        return new ServingConfig(DEFAULT_APPLICATION_ID, 1, ProcessingGuarantee.AT_LEAST_ONCE, BatchConfig.defaults(),
+                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams"));
+    }
+
+    /** The same settings with another state directory. */
+    public ServingConfig withStateDir(Path newStateDir) {
+        return new ServingConfig(applicationId, threads, processingGuarantee, batch, newStateDir);
+    }
+
+    /** The processing guarantees Kafka Streams offers. */
+    public enum ProcessingGuarantee {
+        /** Records may be assigned twice after a crash, never lost. */
+        AT_LEAST_ONCE("at_least_once"),
+        /** Transactions: each record's assignment is written exactly once (needs a broker with transactions). */
+        EXACTLY_ONCE_V2("exactly_once_v2");
+
+        private final String configValue;
+
+        ProcessingGuarantee(String configValue) {
+            this.configValue = configValue;
+        }
+
+        /** The value of {@code processing.guarantee}. */
+        public String configValue() {
+            return configValue;
+        }
+
+        /**
+         * Parses {@code at_least_once} or {@code exactly_once_v2} (case-insensitive, {@code -} for {@code _}).
+         *
+         * @throws IllegalArgumentException naming the accepted values
+         */
+        public static ProcessingGuarantee fromConfig(String value) {
+            String normalized = value.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+            for (ProcessingGuarantee guarantee : values()) {
+                if (guarantee.configValue.equals(normalized)) {
+                    return guarantee;
+                }
+            }
+            throw new IllegalArgumentException("processing guarantee must be at_least_once or exactly_once_v2, got '"
+                    + value + "'");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Serving: assigns every valid image to its best-matching unit with the newest model the learner has published.
+ *
+ * <p>{@link io.vitsom.serving.ServingService} runs the Kafka Streams application built by
+ * {@link io.vitsom.serving.AssignmentTopology} ({@code images.valid} to {@code som.assignments}, micro-batched, bad
+ * images to {@code images.dlq}) once {@link io.vitsom.serving.ModelWatcher} has loaded a model from
+ * {@code som.models}; newer versions are swapped in without a restart. {@link io.vitsom.serving.ServingHttpVerticle}
+ * answers single images over HTTP with the same model; {@link io.vitsom.serving.ServeCommand} is the {@code serve}
+ * command that runs both.
+ */
+package io.vitsom.serving;

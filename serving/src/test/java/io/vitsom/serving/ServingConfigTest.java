@@ -1,0 +1,57 @@
+package io.vitsom.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Defaults, validation, and how the {@code serve} options map onto the config records. */
+class ServingConfigTest {
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ServingConfig serving = ServingConfig.defaults();
+        assertThat(serving.applicationId()).isEqualTo("vitsom-serving");
+        assertThat(serving.threads()).isEqualTo(1);
+        assertThat(serving.processingGuarantee().configValue()).isEqualTo("at_least_once");
+        assertThat(serving.batch()).isEqualTo(new BatchConfig(64, Duration.ofMillis(20)));
+        ServingHttpConfig http = ServingHttpConfig.defaults();
+        assertThat(http.port()).isEqualTo(8080);
+        assertThat(http.host()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void serveOptionsWithoutArgumentsGiveTheDefaults() {
+        ServeCommand command = new ServeCommand();
+        new CommandLine(command).parseArgs();
+        assertThat(command.bootstrap).isEqualTo("127.0.0.1:9092");
+        assertThat(command.servingConfig()).isEqualTo(ServingConfig.defaults());
+        assertThat(command.httpConfig()).isEqualTo(ServingHttpConfig.defaults());
+    }
+
+    @Test
+    void serveOptionsMapOntoTheirSettings() {
+        ServeCommand command = new ServeCommand();
+        new CommandLine(command).parseArgs("--bootstrap", "kafka:9093", "--port", "9000", "--host", "127.0.0.1",
+                "--batch-size", "16", "--max-delay-ms", "5", "--application-id", "serving-b", "--threads", "2",
+                "--processing-guarantee", "exactly-once-v2", "--state-dir", "/tmp/s");
+        assertThat(command.bootstrap).isEqualTo("kafka:9093");
+        assertThat(command.servingConfig()).isEqualTo(new ServingConfig("serving-b", 2,
+                ServingConfig.ProcessingGuarantee.EXACTLY_ONCE_V2, new BatchConfig(16, Duration.ofMillis(5)),
+                Path.of("/tmp/s")));
+        assertThat(command.httpConfig()).isEqualTo(ServingHttpConfig.defaults().withAddress("127.0.0.1", 9000));
+    }
+
+    @Test
+    void invalidValuesFailNamingTheProblem() {
+        assertThatThrownBy(() -> new BatchConfig(0, Duration.ofMillis(20))).hasMessage("batchSize must be positive, got 0");
+        assertThatThrownBy(() -> new BatchConfig(8, Duration.ZERO)).hasMessageContaining("maxDelay must be at least 1 ms");
+        assertThatThrownBy(() -> ServingConfig.ProcessingGuarantee.fromConfig("exactly_once"))
+                .hasMessage("processing guarantee must be at_least_once or exactly_once_v2, got 'exactly_once'");
+        assertThatThrownBy(() -> ServingConfig.defaults().withStateDir(null)).hasMessage("stateDir");
+        assertThatThrownBy(() -> ServingHttpConfig.defaults().withAddress("0.0.0.0", 70000))
+                .hasMessage("port must be in [0, 65535], got 70000");
+    }
+}
