@@ -137,6 +137,8 @@ public final class AssignmentTopology {
         private KeyValueStore<Long, byte[]> buffer;
         private long nextSequence;
         private int buffered;
+        /** Arrival time of the oldest buffered record (epoch ms). */
+        private long oldestArrivalMs;
         private boolean waitingLogged;
 
         Batcher(ModelSource models, BatchConfig batch, ServingMetrics metrics) {
@@ -160,7 +162,17 @@ public final class AssignmentTopology {
             if (buffered > 0) {
                 LOG.info("task {}: {} buffered records restored, assigning them first", newContext.taskId(), buffered);
             }
-            newContext.schedule(batch.maxDelay(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+            oldestArrivalMs = 0; // restored records are already late
+            // Checked four times per delay, but a partial batch is flushed only once its oldest record waited the
+            // whole delay: a stream thread busy with inference sees the punctuator due at every loop, and flushing
+            // on every firing would cut the batches short and starve the model of its batch size.
+            Duration check = batch.maxDelay().dividedBy(4);
+            newContext.schedule(check.isZero() ? Duration.ofMillis(1) : check, PunctuationType.WALL_CLOCK_TIME,
+                    now -> {
+                        if (buffered > 0 && now - oldestArrivalMs >= batch.maxDelay().toMillis()) {
+                            flush();
+                        }
+                    });
         }
 
         @Override
@@ -171,6 +183,9 @@ public final class AssignmentTopology {
                     origin.map(RecordMetadata::topic).orElse(""), origin.map(RecordMetadata::partition).orElse(-1),
                     origin.map(RecordMetadata::offset).orElse(-1L));
             buffer.put(nextSequence++, entry.toBytes());
+            if (buffered == 0) {
+                oldestArrivalMs = entry.arrivedMs();
+            }
             buffered++;
             if (buffered >= batch.batchSize()) {
                 flush();
@@ -192,6 +207,15 @@ public final class AssignmentTopology {
                 try (ServingModel.Lease held = lease.get()) {
                     assignBatch(held.model(), nextBatch());
                 }
+                if (buffered > 0) {
+                    oldestArrivalMs = oldestBuffered();
+                }
+            }
+        }
+
+        private long oldestBuffered() {
+            try (KeyValueIterator<Long, byte[]> all = buffer.all()) {
+                return all.hasNext() ? BufferedRecord.fromBytes(all.next().value).arrivedMs() : Long.MAX_VALUE;
             }
         }
 
