@@ -68,6 +68,7 @@ public final class Pipeline implements AutoCloseable {
      * What to run and where.
      *
      * @param model the model config
+     * @param topics the topic names
      * @param dataset dataset to replay, or empty for none
      * @param replay how to replay it
      * @param bootstrap an existing cluster, or empty to start the embedded broker
@@ -81,11 +82,12 @@ public final class Pipeline implements AutoCloseable {
      * @param checkpointEvery learner checkpoint interval in time (zero = by steps only)
      * @param horizonImages the learner's schedule horizon
      */
-    public record Settings(VitSomConfig model, Optional<Path> dataset, ReplayConfig replay, Optional<String> bootstrap,
+    public record Settings(VitSomConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay, Optional<String> bootstrap,
                            Path workDir, int kafkaPort, int servingPort, int ingestPort, int learnerPort,
                            int dashboardPort, long checkpointEverySteps, Duration checkpointEvery, long horizonImages) {
         public Settings {
             Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(topics, "topics");
             Objects.requireNonNull(dataset, "dataset");
             Objects.requireNonNull(replay, "replay");
             Objects.requireNonNull(bootstrap, "bootstrap");
@@ -115,7 +117,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        Topics topics = Topics.defaults();
+        Topics topics = settings.topics();
         Path work = settings.workDir().toAbsolutePath();
         if (settings.bootstrap().isPresent()) {
             clients = KafkaClients.of(settings.bootstrap().get());

@@ -9,6 +9,7 @@ import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.serving.ServingHttpConfig;
 import io.vitsom.stream.Durations;
 import io.vitsom.stream.EmbeddedKafka;
+import io.vitsom.stream.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -88,6 +89,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "images over which the learner's schedules run before holding (default: ${DEFAULT-VALUE})")
     long horizonImages;
 
+    @Option(names = "--topic", paramLabel = "NAME=NEW",
+            description = "rename a topic, e.g. --topic images=camera.raw (repeatable; names: images, images.valid, "
+                    + "images.dlq, som.prototypes, som.assignments, som.training, som.models)")
+    java.util.Map<String, String> topicNames = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         VitSomConfig model = ConfigLoader.load(config);
@@ -95,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
         Path dataset = DatasetLocator.standard().locate(Optional.ofNullable(data));
         ReplayConfig replay = ReplayConfig.defaults().withSplit(ReplayConfig.Split.parse(split)).withLimit(limit)
                 .withRate(rate).withLoop(!once);
-        Pipeline.Settings settings = new Pipeline.Settings(model, Optional.of(dataset), replay,
+        Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults().renamed(topicNames), Optional.of(dataset), replay,
                 Optional.ofNullable(bootstrap), workDir, kafkaPort, servingPort, ingestPort, learnerPort,
                 dashboardPort, checkpointEverySteps, Durations.parse(checkpointEvery), horizonImages);
         System.out.println("vitsom run: starting (model " + config + ", data " + dataset + ")");

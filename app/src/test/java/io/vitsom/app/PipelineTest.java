@@ -50,7 +50,7 @@ class PipelineTest {
         assertThat(mnist).as("MNIST IDX files under ../shared/datasets (see README)").isDirectory();
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
         ReplayConfig replay = ReplayConfig.defaults().withLimit(IMAGES).withRate(0).withLoop(false);
-        Pipeline.Settings settings = new Pipeline.Settings(model, Optional.of(mnist), replay, Optional.empty(), work,
+        Pipeline.Settings settings = new Pipeline.Settings(model, TOPICS, Optional.of(mnist), replay, Optional.empty(), work,
                 0, 0, 0, 0, 0, 5, Duration.ZERO, 300_000);
         try (Pipeline pipeline = Pipeline.start(settings)) {
             String bootstrap = pipeline.bootstrapServers();

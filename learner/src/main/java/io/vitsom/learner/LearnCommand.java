@@ -71,10 +71,16 @@ public final class LearnCommand implements Callable<Integer> {
             description = "port of GET /health and GET /metrics, 0 = any free port (default: ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--topic", paramLabel = "NAME=NEW",
+            description = "rename a topic, e.g. --topic images=camera.raw (repeatable; names: images, images.valid, "
+                    + "images.dlq, som.prototypes, som.assignments, som.training, som.models)")
+    java.util.Map<String, String> topicNames = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         VitSomConfig model = ConfigLoader.load(config);
-        LearnerConfig learnerConfig = new LearnerConfig(model, KafkaClients.of(bootstrap), Topics.defaults(), group,
+        LearnerConfig learnerConfig = new LearnerConfig(model, KafkaClients.of(bootstrap),
+                Topics.defaults().renamed(topicNames), group,
                 checkpointDir, checkpointEverySteps, Durations.parse(checkpointEvery), keep, horizonImages,
                 Durations.parse(batchTimeout), seed, device, !noPrototypes);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -67,12 +67,18 @@ public final class ServeCommand implements Callable<Integer> {
         return ServingHttpConfig.defaults().withAddress(host, port);
     }
 
+    @Option(names = "--topic", paramLabel = "NAME=NEW",
+            description = "rename a topic, e.g. --topic images.valid=camera.valid (repeatable; names: images, "
+                    + "images.valid, images.dlq, som.prototypes, som.assignments, som.training, som.models)")
+    java.util.Map<String, String> topicNames = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         ServingConfig config = servingConfig();
         ServingHttpConfig http = httpConfig();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ServingService service = ServingService.start(config, KafkaClients.of(bootstrap), Topics.defaults(), registry);
+        ServingService service = ServingService.start(config, KafkaClients.of(bootstrap),
+                Topics.defaults().renamed(topicNames), registry);
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {

@@ -78,6 +78,34 @@ public record Topics(Topic<String, byte[]> images, Topic<String, byte[]> imagesV
                 new Topic<>("som.models", 1, CleanupPolicy.COMPACT, Serdes.String(), Serdes.ByteArray()));
     }
 
+    /**
+     * These topics with some renamed, e.g. {@code {"images": "camera.raw"}} (what {@code --topic images=camera.raw}
+     * asks for).
+     *
+     * @param renames current name to new name
+     * @throws IllegalArgumentException naming the known topics when a key is not one of them, or when two topics
+     *     would share a name
+     */
+    public Topics renamed(Map<String, String> renames) {
+        List<String> known = all().stream().map(Topic::name).toList();
+        for (Map.Entry<String, String> e : renames.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                throw new IllegalArgumentException("unknown topic '" + e.getKey() + "': one of " + known);
+            }
+            if (e.getValue() == null || e.getValue().isBlank()) {
+                throw new IllegalArgumentException("topic " + e.getKey() + " needs a non-empty new name");
+            }
+        }
+        return new Topics(rename(images, renames), rename(imagesValid, renames), rename(imagesDlq, renames),
+                rename(prototypes, renames), rename(assignments, renames), rename(training, renames),
+                rename(models, renames));
+    }
+
+    private static <K, V> Topic<K, V> rename(Topic<K, V> topic, Map<String, String> renames) {
+        String name = renames.get(topic.name());
+        return name == null ? topic : topic.withName(name);
+    }
+
     /** Every topic, in declaration order. */
     public List<Topic<?, ?>> all() {
         return List.of(images, imagesValid, imagesDlq, prototypes, assignments, training, models);
