@@ -286,7 +286,7 @@ public final class OnlineLearner implements Runnable {
         for (int i = 0; i < batch.size(); i++) {
             int unit = (int) result.bmus()[i];
             Messages.Bmu bmu = new Messages.Bmu(unit, grid.row(unit), grid.col(unit), result.bmuDistances()[i],
-                    session.version, batch.eventTime(i), batch.label(i));
+                    session.version, batch.eventTime(i), batch.label(i), null);
             Headers headers = new RecordHeaders();
             headers.add(TRAINING_PARTITION, bytes(Integer.toString(batch.partition(i))));
             headers.add(TRAINING_OFFSET, bytes(Long.toString(batch.offset(i))));

@@ -139,7 +139,7 @@ public final class ServingModel {
     public Messages.Bmu bmu(Assignments assignments, int i, long eventTime, String label) {
         int unit = assignments.bmu()[i];
         return new Messages.Bmu(unit, grid.row(unit), grid.col(unit), assignments.distance()[i], version.version(),
-                eventTime, label);
+                eventTime, label, assignments.secondBmu()[i]);
     }
 
     /** Takes a reference unless the model has been released already. */

@@ -64,8 +64,11 @@ public final class Messages {
      * @param modelVersion the model version that assigned it
      * @param eventTime the image's event time, epoch milliseconds
      * @param label the image's label when known, else {@code null}
+     * @param secondUnit the second-best unit (what the topographic error compares), or {@code null} where it was
+     *     not computed (the learner's training-time records)
      */
-    public record Bmu(int unit, int row, int col, double distance, long modelVersion, long eventTime, String label) {
+    public record Bmu(int unit, int row, int col, double distance, long modelVersion, long eventTime, String label,
+                      Integer secondUnit) {
     }
 
     /**

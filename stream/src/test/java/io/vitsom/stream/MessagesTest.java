@@ -10,12 +10,19 @@ import org.junit.jupiter.api.Test;
 class MessagesTest {
     @Test
     void bmuIsSnakeCaseJsonWithoutNullLabel() {
-        String json = new String(Messages.toJson(new Messages.Bmu(5, 1, 2, 0.25, 3, 1000, null)),
+        String json = new String(Messages.toJson(new Messages.Bmu(5, 1, 2, 0.25, 3, 1000, null, null)),
                 StandardCharsets.UTF_8);
         assertThat(json).isEqualTo("{\"unit\":5,\"row\":1,\"col\":2,\"distance\":0.25,\"model_version\":3,"
                 + "\"event_time\":1000}");
         assertThat(Messages.fromJson(json.getBytes(StandardCharsets.UTF_8), Messages.Bmu.class))
-                .isEqualTo(new Messages.Bmu(5, 1, 2, 0.25, 3, 1000, null));
+                .isEqualTo(new Messages.Bmu(5, 1, 2, 0.25, 3, 1000, null, null));
+    }
+
+    @Test
+    void servingBmuCarriesTheSecondUnit() {
+        String json = new String(Messages.toJson(new Messages.Bmu(5, 1, 2, 0.25, 3, 1000, "7", 6)),
+                StandardCharsets.UTF_8);
+        assertThat(json).endsWith("\"label\":\"7\",\"second_unit\":6}");
     }
 
     @Test
