@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vitsom.model.metrics.TopologyMetrics;
 import io.vitsom.model.train.StepResult;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -14,10 +15,18 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The learner's Micrometer meters ({@code vitsom_learner_*} in Prometheus). Values are written by the learner
- * thread and read by the scraping thread, hence the atomics.
+ * The learner's Micrometer meters ({@code vitsom_learner_*} in Prometheus), and how far the map moved between the
+ * last two published versions: {@value #PROTOTYPE_DRIFT_MEAN} and {@value #PROTOTYPE_DRIFT_MAX}, the mean and the
+ * largest per-unit distance between a unit's prototype in the previous version and in the newest, in the model's own
+ * distance (NaN until a version has a predecessor: the first of a fresh model, or the checkpoint loaded at a
+ * restart). Values are written by the learner thread and read by the scraping thread, hence the atomics.
  */
 public final class LearnerMetrics {
+    /** Prometheus name of the mean prototype drift between the last two published versions. */
+    public static final String PROTOTYPE_DRIFT_MEAN = "vitsom_som_prototype_drift_mean";
+    /** Prometheus name of the largest prototype drift between the last two published versions. */
+    public static final String PROTOTYPE_DRIFT_MAX = "vitsom_som_prototype_drift_max";
+
     private final MeterRegistry registry;
     private final Timer stepTimer;
     private final Timer checkpointTimer;
@@ -33,6 +42,8 @@ public final class LearnerMetrics {
     private final AtomicLong imagesPerSecond = new AtomicLong(Double.doubleToLongBits(0));
     private final AtomicLong modelVersion = new AtomicLong();
     private final AtomicLong lastCheckpointMillis = new AtomicLong();
+    private final AtomicLong driftMean = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong driftMax = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
 
     public LearnerMetrics(MeterRegistry registry) {
@@ -57,6 +68,10 @@ public final class LearnerMetrics {
         Gauge.builder("vitsom_learner_checkpoint_age_seconds", lastCheckpointMillis,
                         t -> t.get() == 0 ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0)
                 .description("Seconds since the last checkpoint").register(registry);
+        gauge(PROTOTYPE_DRIFT_MEAN, "Mean over units of how far a prototype moved between the last two published "
+                + "versions, in the model's own distance", driftMean);
+        gauge(PROTOTYPE_DRIFT_MAX, "Largest distance a prototype moved between the last two published versions, in "
+                + "the model's own distance", driftMax);
     }
 
     private void gauge(String name, String description, AtomicLong bits, String... tags) {
@@ -85,6 +100,12 @@ public final class LearnerMetrics {
         checkpointTimer.record(nanos, TimeUnit.NANOSECONDS);
         modelVersion.set(version);
         lastCheckpointMillis.set(System.currentTimeMillis());
+    }
+
+    /** Records how far the prototypes moved from the previous published version to the newest. */
+    void drift(TopologyMetrics.Drift drift) {
+        driftMean.set(Double.doubleToLongBits(drift.mean()));
+        driftMax.set(Double.doubleToLongBits(drift.max()));
     }
 
     /** Reads the consumer's lag per partition (records between its position and the end of the log). */

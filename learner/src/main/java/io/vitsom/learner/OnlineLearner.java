@@ -14,6 +14,8 @@ import io.vitsom.model.data.DecodedImage;
 import io.vitsom.model.data.ImageCodec;
 import io.vitsom.model.data.ImageDecodeException;
 import io.vitsom.model.infer.VitSomPredictor;
+import io.vitsom.model.metrics.TopologyMetrics;
+import io.vitsom.model.nn.SomLayer;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.train.StepResult;
@@ -73,8 +75,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Outputs: after every step the BMU of each image goes to {@code som.training} (keyed by image key, with the
  * record's input partition, offset and the step in headers); after every checkpoint the prototype map goes to
- * {@code som.prototypes} and a {@link Messages.ModelVersion} to {@code som.models}. Images that cannot be decoded
- * or do not match the model go to the DLQ; they never stop the loop.
+ * {@code som.prototypes} and a {@link Messages.ModelVersion} to {@code som.models}, with how far the prototypes moved
+ * since the previous version (also the {@code vitsom_som_prototype_drift_*} gauges of {@link LearnerMetrics}; the
+ * previous version of a restarted learner is the checkpoint it resumed from). Images that cannot be decoded or do not
+ * match the model go to the DLQ; they never stop the loop.
  */
 public final class OnlineLearner implements Runnable {
     /** Header on {@code som.training}: input partition of the image. */
@@ -173,7 +177,11 @@ public final class OnlineLearner implements Runnable {
                     c.seek(tp, offset);
                 } else {
                     c.seekToBeginning(List.of(tp));
-                    session.rangeStart.put(tp, c.position(tp));
+                    long beginning = c.position(tp);
+                    session.rangeStart.put(tp, beginning);
+                    // The next checkpoint names every input partition, also one no record has been read from yet
+                    // (a consumer may fetch one partition for a while before the other).
+                    session.offsets.put(tp, beginning);
                 }
             }
             LOG.info("learner reading {} from {} (model version {}, step {}, {} images trained so far)",
@@ -323,11 +331,21 @@ public final class OnlineLearner implements Runnable {
         session.stepsSinceCheckpoint = 0;
         session.lastCheckpoint = System.nanoTime();
         long written = System.nanoTime();
-        publishModel(session, version, offsets, producer, manager);
+        SomLayer som = session.trainer.model().som().orElseThrow();
+        float[] prototypes = som.prototypes().getArray().toFloatArray();
+        TopologyMetrics.Drift drift = session.publishedPrototypes == null ? null : TopologyMetrics.prototypeDrift(
+                som.distance(), session.publishedPrototypes, prototypes, som.inputDim());
+        publishModel(session, version, offsets, prototypes, drift, producer, manager);
+        session.publishedPrototypes = prototypes;
+        if (drift != null) {
+            metrics.drift(drift);
+        }
         metrics.checkpoint(version, System.nanoTime() - start);
-        LOG.info("checkpoint v{} at step {} ({} images) written to {} in {} ms, published in {} ms", version,
+        LOG.info("checkpoint v{} at step {} ({} images) written to {} in {} ms, published in {} ms{}", version,
                 session.trainer.stepCount(), session.imagesTrained, store.path(version),
-                (written - start) / 1_000_000, (System.nanoTime() - written) / 1_000_000);
+                (written - start) / 1_000_000, (System.nanoTime() - written) / 1_000_000,
+                drift == null ? ""
+                        : String.format(" (prototype drift mean %.4g, max %.4g)", drift.mean(), drift.max()));
     }
 
     private ObjectNode provenance(Session session, Map<TopicPartition, Long> offsets, long version) {
@@ -356,12 +374,17 @@ public final class OnlineLearner implements Runnable {
         return p;
     }
 
-    private void publishModel(Session session, long version, Map<TopicPartition, Long> offsets,
-                              KafkaProducer<byte[], byte[]> producer, NDManager manager) {
+    /**
+     * Publishes the prototypes ({@code w}, {@code [units, dim]} row-major) and the model record of a version.
+     *
+     * @param drift movement since the previous version, or {@code null} when there is none
+     */
+    private void publishModel(Session session, long version, Map<TopicPartition, Long> offsets, float[] w,
+                              TopologyMetrics.Drift drift, KafkaProducer<byte[], byte[]> producer,
+                              NDManager manager) {
         VitSom model = session.trainer.model();
         SomGrid grid = model.som().orElseThrow().grid();
         if (config.publishPrototypes()) {
-            float[] w = model.som().orElseThrow().prototypes().getArray().toFloatArray();
             int units = grid.units();
             int dim = w.length / units;
             float[][] decoded = decodedPrototypes(model, session, manager);
@@ -381,7 +404,8 @@ public final class OnlineLearner implements Runnable {
         Messages.ModelVersion record = new Messages.ModelVersion(version, session.trainer.stepCount(),
                 session.imagesTrained, store.path(version).toString(), Instant.now().toString(),
                 CodeVersion.describe(), config.seed(), grid.rows(), grid.cols(),
-                grid.topology().name().toLowerCase(java.util.Locale.ROOT), named);
+                grid.topology().name().toLowerCase(java.util.Locale.ROOT), named,
+                drift == null ? null : drift.mean(), drift == null ? null : drift.max());
         producer.send(new ProducerRecord<>(config.topics().models().name(), null,
                 bytes(String.format("v%06d", version)), Messages.toJson(record)));
         producer.flush();
@@ -429,6 +453,8 @@ public final class OnlineLearner implements Runnable {
             s.rangeStart.putAll(s.offsets);
             s.imagesTrained = p.path("images_trained").asLong();
             s.parentVersion = found.get().version();
+            // The version published from this checkpoint is the one the next version's drift is measured from.
+            s.publishedPrototypes = loaded.model().som().orElseThrow().prototypes().getArray().toFloatArray();
             LOG.info("resuming from checkpoint {} (step {}, {} images)", store.path(found.get().version()),
                     loaded.metadata().step(), s.imagesTrained);
             return s;
@@ -520,6 +546,8 @@ public final class OnlineLearner implements Runnable {
         long lastCheckpoint = System.nanoTime();
         float[] lastBatch;
         int lastBatchSize;
+        /** Prototypes of the last published version ({@code [units, dim]}), null before the first. */
+        float[] publishedPrototypes;
 
         Session(VitSomTrainer trainer, long version) {
             this.trainer = trainer;

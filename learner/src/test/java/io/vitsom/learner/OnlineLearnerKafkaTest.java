@@ -45,7 +45,8 @@ class OnlineLearnerKafkaTest {
             TestTopics.produceImages(bootstrap, TOPICS.imagesValid().name(),
                     new byte[][] {"not an image".getBytes(StandardCharsets.UTF_8)}, "poison", null);
 
-            OnlineLearner first = start(config);
+            SimpleMeterRegistry firstRegistry = new SimpleMeterRegistry();
+            OnlineLearner first = start(config, firstRegistry);
             List<ConsumerRecord<byte[], byte[]>> training = TestTopics.read(bootstrap, TOPICS.training().name(), 100,
                     WAIT, Duration.ZERO);
             assertThat(training).hasSize(100);
@@ -100,9 +101,31 @@ class OnlineLearnerKafkaTest {
             assertThat(p.vector()).hasSize(Fixtures.tinyConfig().somInputDim());
             assertThat(p.imagePng()).isNotNull();
 
+            // Prototype drift: none for the first version, measured from the previous one after that; the gauges
+            // show the newest version's.
+            assertThat(newest).isGreaterThanOrEqualTo(2);
+            List<Messages.ModelVersion> versions = models.stream()
+                    .map(r -> Messages.fromJson(r.value(), Messages.ModelVersion.class)).toList();
+            assertThat(versions.get(0).version()).isEqualTo(1);
+            assertThat(versions.get(0).driftMean()).isNull();
+            assertThat(versions.get(0).driftMax()).isNull();
+            assertThat(versions.subList(1, versions.size())).allSatisfy(v -> {
+                assertThat(v.driftMean()).as("drift_mean of v%d", v.version()).isNotNull().isFinite()
+                        .isNotNegative();
+                assertThat(v.driftMax()).as("drift_max of v%d", v.version()).isNotNull().isFinite()
+                        .isGreaterThanOrEqualTo(v.driftMean());
+            });
+            assertThat(versions.stream().mapToDouble(v -> v.driftMax() == null ? 0 : v.driftMax()).max()
+                    .orElseThrow()).as("training moves the prototypes").isPositive();
+            double driftMean = firstRegistry.get(LearnerMetrics.PROTOTYPE_DRIFT_MEAN).gauge().value();
+            double driftMax = firstRegistry.get(LearnerMetrics.PROTOTYPE_DRIFT_MAX).gauge().value();
+            assertThat(driftMean).isFinite().isEqualTo(last.driftMean());
+            assertThat(driftMax).isFinite().isEqualTo(last.driftMax());
+
             // A second learner on the same checkpoints trains only the new records, continuing the step count.
             TestTopics.produceImages(bootstrap, TOPICS.imagesValid().name(), Fixtures.pngImages(20, 2), "b", null);
-            OnlineLearner second = start(config);
+            SimpleMeterRegistry secondRegistry = new SimpleMeterRegistry();
+            OnlineLearner second = start(config, secondRegistry);
             List<ConsumerRecord<byte[], byte[]>> all = TestTopics.read(bootstrap, TOPICS.training().name(), 120,
                     WAIT, Duration.ofMillis(500));
             stop(second);
@@ -114,11 +137,18 @@ class OnlineLearnerKafkaTest {
                         .isGreaterThanOrEqualTo(stepAtStop);
             });
             assertThat(positions(all)).hasSize(120);
+
+            // After the restart the first new version's drift is measured from the checkpoint it resumed from.
+            Messages.ModelVersion resumedVersion = Messages.fromJson(TestTopics.read(bootstrap, TOPICS.models().name(),
+                    (int) newest + 1, WAIT, Duration.ZERO).get((int) newest).value(), Messages.ModelVersion.class);
+            assertThat(resumedVersion.version()).isEqualTo(newest + 1);
+            assertThat(resumedVersion.driftMean()).isNotNull().isFinite();
+            assertThat(secondRegistry.get(LearnerMetrics.PROTOTYPE_DRIFT_MEAN).gauge().value()).isFinite();
         }
     }
 
-    private static OnlineLearner start(LearnerConfig config) {
-        OnlineLearner learner = new OnlineLearner(config, new LearnerMetrics(new SimpleMeterRegistry()));
+    private static OnlineLearner start(LearnerConfig config, SimpleMeterRegistry registry) {
+        OnlineLearner learner = new OnlineLearner(config, new LearnerMetrics(registry));
         Thread thread = new Thread(learner, "learner-under-test");
         thread.setDaemon(true);
         thread.start();

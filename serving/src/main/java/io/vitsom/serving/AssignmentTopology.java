@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * {@link Topics#imagesDlq()} with its original value and headers plus the same dead-letter headers the validation
  * topology writes. An inference failure is not an image's fault: it is thrown, Kafka Streams restarts the thread,
  * and the batch, still in the buffer, is tried again.
+ *
+ * <p>Every assignment also goes into the {@link TopologyWindow} behind the {@code vitsom_som_*} gauges: this path,
+ * unlike the ad-hoc HTTP queries, sees the stream as it is.
  */
 public final class AssignmentTopology {
     /** Name of the batch buffer store (its changelog topic is {@code <application.id>-assign-buffer-changelog}). */
@@ -76,20 +79,22 @@ public final class AssignmentTopology {
      * @param models the model to assign with, read per batch
      * @param batch the batching policy
      * @param metrics where batch sizes, assignment times and rejections are counted
+     * @param window where every assignment goes for the map-quality gauges
      */
     public static void build(StreamsBuilder builder, Topics topics, ModelSource models, BatchConfig batch,
-                             ServingMetrics metrics) {
+                             ServingMetrics metrics, TopologyWindow window) {
         Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(window, "window");
         Topic<String, byte[]> in = topics.imagesValid();
         Topic<String, byte[]> out = topics.assignments();
         Topic<String, byte[]> dlq = topics.imagesDlq();
         KStream<String, Outcome> outcomes = builder
                 .stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("valid-images-source"))
-                .process(new BatcherSupplier(models, batch, metrics), Named.as("assign"));
+                .process(new BatcherSupplier(models, batch, metrics, window), Named.as("assign"));
         outcomes.split(Named.as("outcome-"))
                 .branch((key, outcome) -> outcome instanceof Assigned, Branched.withConsumer(assigned -> assigned
                         .mapValues(outcome -> ((Assigned) outcome).json(), Named.as("assignment-json"))
@@ -114,11 +119,12 @@ public final class AssignmentTopology {
     }
 
     /** Builds one batcher per task, and declares the buffer store they share the name of. */
-    private record BatcherSupplier(ModelSource models, BatchConfig batch, ServingMetrics metrics)
+    private record BatcherSupplier(ModelSource models, BatchConfig batch, ServingMetrics metrics,
+                                   TopologyWindow window)
             implements ProcessorSupplier<String, byte[], String, Outcome> {
         @Override
         public Processor<String, byte[], String, Outcome> get() {
-            return new Batcher(models, batch, metrics);
+            return new Batcher(models, batch, metrics, window);
         }
 
         @Override
@@ -133,6 +139,7 @@ public final class AssignmentTopology {
         private final ModelSource models;
         private final BatchConfig batch;
         private final ServingMetrics metrics;
+        private final TopologyWindow window;
         private ProcessorContext<String, Outcome> context;
         private KeyValueStore<Long, byte[]> buffer;
         private long nextSequence;
@@ -141,10 +148,11 @@ public final class AssignmentTopology {
         private long oldestArrivalMs;
         private boolean waitingLogged;
 
-        Batcher(ModelSource models, BatchConfig batch, ServingMetrics metrics) {
+        Batcher(ModelSource models, BatchConfig batch, ServingMetrics metrics, TopologyWindow window) {
             this.models = models;
             this.batch = batch;
             this.metrics = metrics;
+            this.window = window;
         }
 
         @Override
@@ -252,6 +260,7 @@ public final class AssignmentTopology {
                 if (input instanceof ImageInput.Ready) {
                     Messages.Bmu bmu = model.bmu(assignments, next++, eventTime(record),
                             ImageRecord.get(record.copyHeaders(), ImageRecord.LABEL).orElse(null));
+                    window.add(model.grid(), bmu);
                     context.forward(new Record<String, Outcome>(record.key(), new Assigned(Messages.toJson(bmu)),
                             record.timestamp(), new RecordHeaders()));
                     metrics.assigned(ServingMetrics.AssignPath.STREAM,

@@ -55,11 +55,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Kafka Streams state directory (default: <tmp>/kafka-streams)")
     Path stateDir;
 
+    @Option(names = "--window", defaultValue = "" + ServingConfig.DEFAULT_TOPOLOGY_WINDOW, paramLabel = "N",
+            description = "the vitsom_som_* gauges cover the N most recently assigned images "
+                    + "(default: ${DEFAULT-VALUE})")
+    int window;
+
     /** The service settings the options stand for; invalid values fail here, naming the problem. */
     ServingConfig servingConfig() {
         return new ServingConfig(applicationId, threads, ServingConfig.ProcessingGuarantee.fromConfig(processingGuarantee),
                 new BatchConfig(batchSize, Duration.ofMillis(maxDelayMs)),
-                stateDir != null ? stateDir : ServingConfig.defaults().stateDir());
+                stateDir != null ? stateDir : ServingConfig.defaults().stateDir(), window);
     }
 
     /** The HTTP settings the options stand for. */

@@ -14,11 +14,15 @@ import java.util.Objects;
  * @param batch how records are grouped into inference batches
  * @param stateDir {@code state.dir}: where Kafka Streams keeps its task directories (the batch buffer itself is in
  *     memory and restored from its changelog topic)
+ * @param topologyWindow how many of the most recently assigned images the {@code vitsom_som_*} gauges are computed
+ *     over ({@link TopologyWindow})
  */
 public record ServingConfig(String applicationId, int threads, ProcessingGuarantee processingGuarantee,
-                            BatchConfig batch, Path stateDir) {
+                            BatchConfig batch, Path stateDir, int topologyWindow) {
     /** Default {@code application.id}. */
     public static final String DEFAULT_APPLICATION_ID = "vitsom-serving";
+    /** Default {@link #topologyWindow()}: images. */
+    public static final int DEFAULT_TOPOLOGY_WINDOW = 2_000;
 
     public ServingConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -31,20 +35,35 @@ public record ServingConfig(String applicationId, int threads, ProcessingGuarant
         if (threads <= 0) {
             throw new IllegalArgumentException("threads must be positive, got " + threads);
         }
+        if (topologyWindow <= 0) {
+            throw new IllegalArgumentException("topologyWindow must be positive, got " + topologyWindow);
+        }
+    }
+
+    /** Settings with the default {@link #topologyWindow()}. */
+    public ServingConfig(String applicationId, int threads, ProcessingGuarantee processingGuarantee, BatchConfig batch,
+                         Path stateDir) {
+        this(applicationId, threads, processingGuarantee, batch, stateDir, DEFAULT_TOPOLOGY_WINDOW);
     }
 
     /**
-     * Application id {@value #DEFAULT_APPLICATION_ID}, one stream thread, at-least-once, default batching, and Kafka
-     * Streams' own default state directory ({@code java.io.tmpdir/kafka-streams}).
+     * Application id {@value #DEFAULT_APPLICATION_ID}, one stream thread, at-least-once, default batching, Kafka
+     * Streams' own default state directory ({@code java.io.tmpdir/kafka-streams}), and a topology window of
+     * {@value #DEFAULT_TOPOLOGY_WINDOW} images.
      */
     public static ServingConfig defaults() {
         return new ServingConfig(DEFAULT_APPLICATION_ID, 1, ProcessingGuarantee.AT_LEAST_ONCE, BatchConfig.defaults(),
-                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams"));
+                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams"), DEFAULT_TOPOLOGY_WINDOW);
     }
 
     /** The same settings with another state directory. */
     public ServingConfig withStateDir(Path newStateDir) {
-        return new ServingConfig(applicationId, threads, processingGuarantee, batch, newStateDir);
+        return new ServingConfig(applicationId, threads, processingGuarantee, batch, newStateDir, topologyWindow);
+    }
+
+    /** The same settings with another topology window. */
+    public ServingConfig withTopologyWindow(int images) {
+        return new ServingConfig(applicationId, threads, processingGuarantee, batch, stateDir, images);
     }
 
     /** The processing guarantees Kafka Streams offers. */

@@ -24,7 +24,8 @@ import java.util.Objects;
  *   <li>{@code vitsom_serving_batch_size}: images per inference batch of the stream path</li>
  * </ul>
  *
- * <p>Meters are registered idempotently: the stream and HTTP sides may each build one on the same registry.
+ * <p>Meters are registered idempotently: the stream and HTTP sides may each build one on the same registry. The
+ * map-quality gauges of the stream path ({@code vitsom_som_*}) are {@link TopologyWindow}'s.
  */
 public final class ServingMetrics {
     private static final String ASSIGN = "vitsom.serving.assign";

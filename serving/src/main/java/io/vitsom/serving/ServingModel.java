@@ -101,6 +101,11 @@ public final class ServingModel {
         return config;
     }
 
+    /** The model's map. */
+    public SomGrid grid() {
+        return grid;
+    }
+
     /** Strict validation against this model's input: what an image must be to be assigned. */
     public ValidationConfig validation() {
         return validation;

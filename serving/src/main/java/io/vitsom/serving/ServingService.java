@@ -37,23 +37,26 @@ public final class ServingService implements AutoCloseable {
     private final Topics topics;
     private final ModelWatcher models;
     private final ServingMetrics metrics;
+    private final TopologyWindow window;
     private KafkaStreams streams;
     private boolean closed;
 
     private ServingService(ServingConfig config, KafkaClients clients, Topics topics, ModelWatcher models,
-                           ServingMetrics metrics) {
+                           ServingMetrics metrics, TopologyWindow window) {
         this.config = config;
         this.clients = clients;
         this.topics = topics;
         this.models = models;
         this.metrics = metrics;
+        this.window = window;
     }
 
     /**
      * Creates the topics that are missing, starts watching {@code som.models}, and starts the Streams application as
      * soon as a model is in service.
      *
-     * @param registry where the serving meters go ({@link ServingMetrics})
+     * @param registry where the serving meters go ({@link ServingMetrics}, and the {@code vitsom_som_*} gauges of
+     *     the stream path's {@link TopologyWindow})
      * @throws org.apache.kafka.common.KafkaException when the cluster cannot be reached to create the topics
      */
     public static ServingService start(ServingConfig config, KafkaClients clients, Topics topics,
@@ -69,8 +72,10 @@ public final class ServingService implements AutoCloseable {
             }
         }
         ModelWatcher models = ModelWatcher.start(clients, topics.models());
+        TopologyWindow window = new TopologyWindow(config.topologyWindow());
+        window.bindTo(registry);
         ServingService service = new ServingService(config, clients, topics, models,
-                new ServingMetrics(registry, models));
+                new ServingMetrics(registry, models), window);
         LOG.info("waiting for the first model on {}; {} is held until then", topics.models().name(),
                 topics.imagesValid().name());
         models.addListener(service::onModel);
@@ -92,7 +97,7 @@ public final class ServingService implements AutoCloseable {
             return;
         }
         StreamsBuilder builder = new StreamsBuilder();
-        AssignmentTopology.build(builder, topics, models, config.batch(), metrics);
+        AssignmentTopology.build(builder, topics, models, config.batch(), metrics, window);
         streams = new KafkaStreams(builder.build(), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             // Image problems never get here (they go to the DLQ); this is inference or Kafka failing. The batch is

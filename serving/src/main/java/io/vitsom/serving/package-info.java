@@ -6,6 +6,8 @@
  * images to {@code images.dlq}) once {@link io.vitsom.serving.ModelWatcher} has loaded a model from
  * {@code som.models}; newer versions are swapped in without a restart. {@link io.vitsom.serving.ServingHttpVerticle}
  * answers single images over HTTP with the same model; {@link io.vitsom.serving.ServeCommand} is the {@code serve}
- * command that runs both.
+ * command that runs both. {@link io.vitsom.serving.ServingMetrics} counts both paths ({@code vitsom_serving_*});
+ * {@link io.vitsom.serving.TopologyWindow} watches the map's quality over the stream path's most recent assignments
+ * ({@code vitsom_som_*}).
  */
 package io.vitsom.serving;

@@ -9,6 +9,9 @@ import io.vitsom.model.data.DecodedImage;
 import io.vitsom.model.data.ImageCodec;
 import io.vitsom.model.data.ImageDecodeException;
 import io.vitsom.model.infer.VitSomPredictor;
+import io.vitsom.model.metrics.RollingTopology;
+import io.vitsom.model.som.SomGrid;
+import io.vitsom.model.som.Topology;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.Topics;
@@ -85,9 +88,14 @@ class AssignmentTopologyTest {
     }
 
     private void start(ModelSource models, int batchSize) {
+        start(models, batchSize, new TopologyWindow(ServingConfig.DEFAULT_TOPOLOGY_WINDOW));
+    }
+
+    private void start(ModelSource models, int batchSize, TopologyWindow window) {
         StreamsBuilder builder = new StreamsBuilder();
+        window.bindTo(registry);
         AssignmentTopology.build(builder, TOPICS, models, new BatchConfig(batchSize, MAX_DELAY),
-                new ServingMetrics(registry, models));
+                new ServingMetrics(registry, models), window);
         Properties props = new Properties();
         props.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -167,6 +175,49 @@ class AssignmentTopologyTest {
         assertThat(registry.get("vitsom.serving.batch.size").summary().count()).isEqualTo(2);
         assertThat(registry.get("vitsom.serving.batch.size").summary().max()).isEqualTo(4);
         assertThat(registry.get("vitsom.serving.images").tag("path", "stream").counter().count()).isEqualTo(8);
+    }
+
+    @Test
+    void theSomGaugesAreThoseOfARollingTopologyOfTheMostRecentStreamAssignments() throws Exception {
+        long[] now = {0};
+        TopologyWindow window = new TopologyWindow(6, () -> now[0]);
+        start(watcher(first, 7), 4, window);
+        byte[][] pngs = Fixtures.pngImages(10, 17);
+        String[] labels = {"a", "b", null, "a", "c", "b", "a", null, "c", "a"};
+
+        for (int i = 0; i < 4; i++) {
+            send("img-" + i, pngs[i], labels[i], EVENT_TIME + i);
+        }
+        assertThat(gauge(TopologyWindow.WINDOW_IMAGES)).as("one batch of 4 assigned").isEqualTo(4.0);
+        for (int i = 4; i < pngs.length; i++) {
+            send("img-" + i, pngs[i], labels[i], EVENT_TIME + i);
+        }
+        driver.advanceWallClockTime(MAX_DELAY);
+        now[0] += TopologyWindow.SNAPSHOT_MAX_AGE.toNanos();
+
+        // The same assignments, as som.assignments carries them, through a window of the same size.
+        List<TestRecord<String, byte[]>> out = assignments.readRecordsToList();
+        assertThat(out).hasSize(10);
+        RollingTopology expected = new RollingTopology(new SomGrid(4, 4, Topology.SQUARE), 6);
+        for (TestRecord<String, byte[]> record : out) {
+            Messages.Bmu bmu = bmu(record);
+            assertThat(bmu.secondUnit()).as("serving knows the second BMU").isNotNull().isNotEqualTo(bmu.unit());
+            expected.add(bmu.unit(), bmu.secondUnit(), bmu.distance(), bmu.label());
+        }
+        RollingTopology.Snapshot want = expected.snapshot();
+        assertThat(want.images()).isEqualTo(6);
+        assertThat(gauge(TopologyWindow.WINDOW_IMAGES)).isEqualTo(6.0);
+        assertThat(gauge(TopologyWindow.QUANTIZATION_ERROR)).isEqualTo(want.quantizationError()).isPositive();
+        assertThat(gauge(TopologyWindow.TOPOGRAPHIC_ERROR)).isEqualTo(want.topographicError());
+        assertThat(gauge(TopologyWindow.TOPOGRAPHIC_ERROR_8)).isEqualTo(want.topographicError8());
+        assertThat(gauge(TopologyWindow.DEAD_UNITS_RATIO)).isEqualTo(want.deadUnitShare());
+        assertThat(gauge(TopologyWindow.HIT_ENTROPY)).isEqualTo(want.hitEntropy());
+        assertThat(gauge(TopologyWindow.PURITY)).isEqualTo(want.purity()).isBetween(0.0, 1.0);
+        assertThat(gauge(TopologyWindow.NMI)).isEqualTo(want.nmi()).isBetween(0.0, 1.0);
+    }
+
+    private double gauge(String name) {
+        return registry.get(name).gauge().value();
     }
 
     @Test
@@ -259,7 +310,8 @@ class AssignmentTopologyTest {
         store.put(6L, new BufferedRecord("restored-b", pngs[1], List.of(), 2L, EVENT_TIME, "images.valid", 0, 11)
                 .toBytes());
         AssignmentTopology.Batcher batcher = new AssignmentTopology.Batcher(models,
-                new BatchConfig(64, MAX_DELAY), new ServingMetrics(registry, models));
+                new BatchConfig(64, MAX_DELAY), new ServingMetrics(registry, models),
+                new TopologyWindow(ServingConfig.DEFAULT_TOPOLOGY_WINDOW));
         batcher.init(context);
 
         context.setCurrentSystemTimeMs(EVENT_TIME);

@@ -17,6 +17,7 @@ class ServingConfigTest {
         assertThat(serving.threads()).isEqualTo(1);
         assertThat(serving.processingGuarantee().configValue()).isEqualTo("at_least_once");
         assertThat(serving.batch()).isEqualTo(new BatchConfig(64, Duration.ofMillis(20)));
+        assertThat(serving.topologyWindow()).isEqualTo(2_000);
         ServingHttpConfig http = ServingHttpConfig.defaults();
         assertThat(http.port()).isEqualTo(8080);
         assertThat(http.host()).isEqualTo("0.0.0.0");
@@ -36,11 +37,11 @@ class ServingConfigTest {
         ServeCommand command = new ServeCommand();
         new CommandLine(command).parseArgs("--bootstrap", "kafka:9093", "--port", "9000", "--host", "127.0.0.1",
                 "--batch-size", "16", "--max-delay-ms", "5", "--application-id", "serving-b", "--threads", "2",
-                "--processing-guarantee", "exactly-once-v2", "--state-dir", "/tmp/s");
+                "--processing-guarantee", "exactly-once-v2", "--state-dir", "/tmp/s", "--window", "500");
         assertThat(command.bootstrap).isEqualTo("kafka:9093");
         assertThat(command.servingConfig()).isEqualTo(new ServingConfig("serving-b", 2,
                 ServingConfig.ProcessingGuarantee.EXACTLY_ONCE_V2, new BatchConfig(16, Duration.ofMillis(5)),
-                Path.of("/tmp/s")));
+                Path.of("/tmp/s"), 500));
         assertThat(command.httpConfig()).isEqualTo(ServingHttpConfig.defaults().withAddress("127.0.0.1", 9000));
     }
 
@@ -51,6 +52,8 @@ class ServingConfigTest {
         assertThatThrownBy(() -> ServingConfig.ProcessingGuarantee.fromConfig("exactly_once"))
                 .hasMessage("processing guarantee must be at_least_once or exactly_once_v2, got 'exactly_once'");
         assertThatThrownBy(() -> ServingConfig.defaults().withStateDir(null)).hasMessage("stateDir");
+        assertThatThrownBy(() -> ServingConfig.defaults().withTopologyWindow(0))
+                .hasMessage("topologyWindow must be positive, got 0");
         assertThatThrownBy(() -> ServingHttpConfig.defaults().withAddress("0.0.0.0", 70000))
                 .hasMessage("port must be in [0, 65535], got 70000");
     }

@@ -82,6 +82,9 @@ class ServingServiceTest {
                         .containsExactlyInAnyOrder("late-0@2", "late-1@2");
                 assertThat(registry.get("vitsom.serving.images").tag("path", "stream").counter().count())
                         .isEqualTo(6);
+                assertThat(registry.get(TopologyWindow.WINDOW_IMAGES).gauge().value())
+                        .as("both versions have the same map, so the window holds the images of both").isEqualTo(6);
+                assertThat(registry.get(TopologyWindow.PURITY).gauge().value()).as("4 of them labelled").isFinite();
 
                 assertThat(service.close(Duration.ofSeconds(30))).isTrue();
                 assertThat(service.models().current()).isEmpty();

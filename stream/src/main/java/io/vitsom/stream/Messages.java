@@ -43,13 +43,25 @@ public final class Messages {
      * @param cols map columns
      * @param topology {@code square} or {@code hexagonal}
      * @param offsets next offset to consume per input partition ({@code topic-partition} -> offset)
+     * @param driftMean mean over units of how far each prototype moved since the previous published version, in the
+     *     model's own distance ({@code null} for the first version of a lineage, or when not computed); the learner
+     *     exports the same value as the gauge {@code vitsom_som_prototype_drift_mean}
+     * @param driftMax the largest such movement ({@code null} likewise)
      */
     public record ModelVersion(long version, long step, long imagesTrained, String checkpoint, String created,
                                String codeVersion, long seed, int rows, int cols, String topology,
-                               Map<String, Long> offsets) {
+                               Map<String, Long> offsets, Double driftMean, Double driftMax) {
         public ModelVersion {
             Objects.requireNonNull(checkpoint, "checkpoint");
             offsets = offsets == null ? Map.of() : Map.copyOf(offsets);
+        }
+
+        /** A version without prototype drift: the first of a lineage, or one not published by the learner. */
+        public ModelVersion(long version, long step, long imagesTrained, String checkpoint, String created,
+                            String codeVersion, long seed, int rows, int cols, String topology,
+                            Map<String, Long> offsets) {
+            this(version, step, imagesTrained, checkpoint, created, codeVersion, seed, rows, cols, topology, offsets,
+                    null, null);
         }
     }
 

@@ -48,6 +48,25 @@ class MessagesTest {
     }
 
     @Test
+    void modelVersionCarriesPrototypeDriftAsSnakeCaseFieldsLeftOutWhenUnknown() {
+        Messages.ModelVersion first = new Messages.ModelVersion(1, 10, 160, "/ckpt/v000001", "2026-01-01T00:00:00Z",
+                "abc", 0, 4, 4, "square", Map.of());
+        Messages.ModelVersion second = new Messages.ModelVersion(2, 20, 320, "/ckpt/v000002", "2026-01-01T00:01:00Z",
+                "abc", 0, 4, 4, "square", Map.of(), 0.125, 0.5);
+        String firstJson = new String(Messages.toJson(first), StandardCharsets.UTF_8);
+        String secondJson = new String(Messages.toJson(second), StandardCharsets.UTF_8);
+
+        assertThat(first.driftMean()).isNull();
+        assertThat(first.driftMax()).isNull();
+        assertThat(firstJson).doesNotContain("drift");
+        assertThat(secondJson).contains("\"drift_mean\":0.125,\"drift_max\":0.5");
+        assertThat(Messages.fromJson(firstJson.getBytes(StandardCharsets.UTF_8), Messages.ModelVersion.class))
+                .isEqualTo(first);
+        assertThat(Messages.fromJson(secondJson.getBytes(StandardCharsets.UTF_8), Messages.ModelVersion.class))
+                .isEqualTo(second);
+    }
+
+    @Test
     void garbageIsAClearError() {
         assertThatThrownBy(() -> Messages.fromJson("nope".getBytes(StandardCharsets.UTF_8), Messages.Bmu.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid Bmu");

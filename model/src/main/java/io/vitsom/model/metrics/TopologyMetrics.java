@@ -1,6 +1,8 @@
 package io.vitsom.model.metrics;
 
+import io.vitsom.model.config.Distance;
 import io.vitsom.model.som.SomGrid;
+import java.util.Objects;
 
 /**
  * Map-quality and drift statistics of a SOM over a batch of samples, computed from the
@@ -11,8 +13,13 @@ import io.vitsom.model.som.SomGrid;
  * reported in that same metric. The best-matching unit (BMU) is the unit of smallest distance, the
  * lowest index winning ties, like {@code argmin}; the second BMU is the best of the remaining units.
  * Batch statistics of an empty batch are {@code NaN}.
+ *
+ * <p>Prototype drift compares two snapshots of the same map unit by unit, in a {@link Distance} (the model's own,
+ * so that drift and quantization error are on the same scale), or euclidean where none is given.
  */
 public final class TopologyMetrics {
+    /** Floor of a vector norm in cosine distance, as {@code F.normalize} and {@code SomLayer} use. */
+    private static final double NORMALIZE_EPS = 1e-12;
 
     private TopologyMetrics() {
     }
@@ -35,7 +42,7 @@ public final class TopologyMetrics {
     /**
      * How far prototypes moved between two snapshots of the same map.
      *
-     * @param mean mean over units of the euclidean distance between a unit's two prototypes
+     * @param mean mean over units of the distance between a unit's two prototypes
      * @param max largest such distance
      */
     public record Drift(double mean, double max) {
@@ -118,6 +125,23 @@ public final class TopologyMetrics {
 
     /** Per-unit euclidean movement between two {@code float[units][dim]} prototype matrices. */
     public static Drift prototypeDrift(float[][] before, float[][] after) {
+        return prototypeDrift(Distance.EUCLIDEAN, before, after);
+    }
+
+    /** Per-unit euclidean movement between two flat row-major {@code float[units * dim]} prototype matrices. */
+    public static Drift prototypeDrift(float[] before, float[] after, int dim) {
+        return prototypeDrift(Distance.EUCLIDEAN, before, after, dim);
+    }
+
+    /**
+     * Per-unit movement between two {@code float[units][dim]} prototype matrices, measured in {@code distance}
+     * exactly as the SOM layer measures an input against a prototype: {@code 1 - <a/|a|, b/|b|>} (norms floored
+     * at 1e-12, like {@code F.normalize}) for cosine, L2 for euclidean, L1 for manhattan.
+     *
+     * @throws IllegalArgumentException when the matrices are empty or differ in shape
+     */
+    public static Drift prototypeDrift(Distance distance, float[][] before, float[][] after) {
+        Objects.requireNonNull(distance, "distance");
         if (before.length != after.length || before.length == 0) {
             throw new IllegalArgumentException(
                     "prototype matrices must have the same, non-zero unit count: " + before.length + " vs " + after.length);
@@ -129,15 +153,22 @@ public final class TopologyMetrics {
                 throw new IllegalArgumentException("unit " + k + " has dimension " + before[k].length
                         + " before and " + after[k].length + " after");
             }
-            double d = euclidean(before[k], 0, after[k], 0, before[k].length);
+            double d = distance(distance, before[k], 0, after[k], 0, before[k].length);
             sum += d;
             max = Math.max(max, d);
         }
         return new Drift(sum / before.length, max);
     }
 
-    /** Per-unit euclidean movement between two flat row-major {@code float[units * dim]} prototype matrices. */
-    public static Drift prototypeDrift(float[] before, float[] after, int dim) {
+    /**
+     * Per-unit movement between two flat row-major {@code float[units * dim]} prototype matrices, measured in
+     * {@code distance} (see {@link #prototypeDrift(Distance, float[][], float[][])}).
+     *
+     * @throws IllegalArgumentException when the arrays are empty, differ in length or are not whole rows of
+     *     {@code dim}
+     */
+    public static Drift prototypeDrift(Distance distance, float[] before, float[] after, int dim) {
+        Objects.requireNonNull(distance, "distance");
         if (before.length != after.length || dim <= 0 || before.length % dim != 0 || before.length == 0) {
             throw new IllegalArgumentException("prototype arrays of length " + before.length + " and " + after.length
                     + " are not the same whole number of rows of " + dim);
@@ -146,11 +177,19 @@ public final class TopologyMetrics {
         double sum = 0;
         double max = 0;
         for (int k = 0; k < units; k++) {
-            double d = euclidean(before, k * dim, after, k * dim, dim);
+            double d = distance(distance, before, k * dim, after, k * dim, dim);
             sum += d;
             max = Math.max(max, d);
         }
         return new Drift(sum / units, max);
+    }
+
+    private static double distance(Distance distance, float[] a, int aOffset, float[] b, int bOffset, int dim) {
+        return switch (distance) {
+            case COSINE -> cosine(a, aOffset, b, bOffset, dim);
+            case EUCLIDEAN -> euclidean(a, aOffset, b, bOffset, dim);
+            case MANHATTAN -> manhattan(a, aOffset, b, bOffset, dim);
+        };
     }
 
     private static double euclidean(float[] a, int aOffset, float[] b, int bOffset, int dim) {
@@ -160,6 +199,29 @@ public final class TopologyMetrics {
             s += d * d;
         }
         return Math.sqrt(s);
+    }
+
+    private static double manhattan(float[] a, int aOffset, float[] b, int bOffset, int dim) {
+        double s = 0;
+        for (int i = 0; i < dim; i++) {
+            s += Math.abs((double) a[aOffset + i] - b[bOffset + i]);
+        }
+        return s;
+    }
+
+    /** {@code 1 - <a/max(|a|, eps), b/max(|b|, eps)>} with the eps of {@code F.normalize}. */
+    private static double cosine(float[] a, int aOffset, float[] b, int bOffset, int dim) {
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < dim; i++) {
+            double x = a[aOffset + i];
+            double y = b[bOffset + i];
+            dot += x * y;
+            aa += x * x;
+            bb += y * y;
+        }
+        return 1 - dot / (Math.max(Math.sqrt(aa), NORMALIZE_EPS) * Math.max(Math.sqrt(bb), NORMALIZE_EPS));
     }
 
     private static double quantizationError(Distances d) {

@@ -1,8 +1,10 @@
 package io.vitsom.model.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vitsom.model.config.Distance;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,84 @@ class TopologyMetricsTest {
         assertThat(TopologyMetrics.prototypeDrift(before, after)).isEqualTo(new TopologyMetrics.Drift(2.0, 5.0));
         assertThat(TopologyMetrics.prototypeDrift(new float[] {0, 0, 1, 1, 2, 2}, new float[] {3, 4, 1, 1, 2, 3}, 2))
                 .isEqualTo(new TopologyMetrics.Drift(2.0, 5.0));
+    }
+
+    /**
+     * The 3x3 map's nine 2-d prototypes before and after, with the per-unit distances worked out by hand:
+     *
+     * <pre>
+     * unit  before   after     euclidean  cosine (1 - cos angle)    manhattan
+     *  0    (1, 0)   (0, 1)    sqrt 2     1 (90 degrees)            2
+     *  1    (1, 0)   (-1, 0)   2          2 (180 degrees)           2
+     *  2    (1, 0)   (2, 0)    1          0 (same direction)        1
+     *  3    (1, 0)   (1, 1)    1          1 - 1/sqrt 2 (45 degrees) 1
+     *  4    (3, 4)   (4, 3)    sqrt 2     1 - 24/25 = 0.04          2
+     *  5    (3, 4)   (3, 4)    0          0                         0
+     *  6    (0, 1)   (0, 1)    0          0                         0
+     *  7    (0, 2)   (0, 5)    3          0 (same direction)        3
+     *  8    (1, 1)   (-1, -1)  2 sqrt 2   2 (180 degrees)           4
+     * </pre>
+     */
+    private static final float[][] BEFORE = {{1, 0}, {1, 0}, {1, 0}, {1, 0}, {3, 4}, {3, 4}, {0, 1}, {0, 2}, {1, 1}};
+    private static final float[][] AFTER = {{0, 1}, {-1, 0}, {2, 0}, {1, 1}, {4, 3}, {3, 4}, {0, 1}, {0, 5},
+        {-1, -1}};
+
+    private static float[] flat(float[][] rows) {
+        float[] out = new float[rows.length * rows[0].length];
+        for (int k = 0; k < rows.length; k++) {
+            System.arraycopy(rows[k], 0, out, k * rows[k].length, rows[k].length);
+        }
+        return out;
+    }
+
+    @Test
+    void euclideanDriftOfANineUnitMapIsTheMeanAndMaxOfTheHandComputedMoves() {
+        // sum = sqrt2 + 2 + 1 + 1 + sqrt2 + 0 + 0 + 3 + 2 sqrt2 = 7 + 4 sqrt2; the largest move is unit 7's 3.
+        double mean = (7 + 4 * Math.sqrt(2)) / 9;
+        TopologyMetrics.Drift drift = TopologyMetrics.prototypeDrift(Distance.EUCLIDEAN, BEFORE, AFTER);
+        assertThat(drift.mean()).isCloseTo(mean, within(1e-12));
+        assertThat(drift.max()).isCloseTo(3.0, within(1e-12));
+        assertThat(TopologyMetrics.prototypeDrift(Distance.EUCLIDEAN, flat(BEFORE), flat(AFTER), 2)).isEqualTo(drift);
+        assertThat(TopologyMetrics.prototypeDrift(BEFORE, AFTER)).as("the overloads without a distance are euclidean")
+                .isEqualTo(drift);
+    }
+
+    @Test
+    void cosineDriftIgnoresScaleAndMeasuresTheAngle() {
+        // sum = 1 + 2 + 0 + (1 - 1/sqrt2) + 0.04 + 0 + 0 + 0 + 2 = 6.04 - 1/sqrt2; units 1 and 8 turned around: 2.
+        // Unit 7 moved furthest in euclidean terms but kept its direction: 0 here.
+        double mean = (6.04 - 1 / Math.sqrt(2)) / 9;
+        TopologyMetrics.Drift drift = TopologyMetrics.prototypeDrift(Distance.COSINE, BEFORE, AFTER);
+        assertThat(drift.mean()).isCloseTo(mean, within(1e-12));
+        assertThat(drift.max()).isCloseTo(2.0, within(1e-12));
+        TopologyMetrics.Drift fromFlat = TopologyMetrics.prototypeDrift(Distance.COSINE, flat(BEFORE), flat(AFTER), 2);
+        assertThat(fromFlat.mean()).isCloseTo(mean, within(1e-12));
+        assertThat(fromFlat.max()).isCloseTo(2.0, within(1e-12));
+    }
+
+    @Test
+    void manhattanDriftSumsTheAbsoluteCoordinateMoves() {
+        // sum = 2 + 2 + 1 + 1 + 2 + 0 + 0 + 3 + 4 = 15; unit 8 moved 4.
+        TopologyMetrics.Drift drift = TopologyMetrics.prototypeDrift(Distance.MANHATTAN, flat(BEFORE), flat(AFTER), 2);
+        assertThat(drift.mean()).isCloseTo(15.0 / 9, within(1e-12));
+        assertThat(drift.max()).isEqualTo(4.0);
+    }
+
+    @Test
+    void driftOfUnchangedPrototypesIsZeroInEveryDistance() {
+        for (Distance distance : Distance.values()) {
+            assertThat(TopologyMetrics.prototypeDrift(distance, BEFORE, BEFORE).max()).as(distance.configName())
+                    .isCloseTo(0.0, within(1e-12));
+        }
+    }
+
+    @Test
+    void driftOfMismatchedMatricesFailsNamingTheShapes() {
+        assertThatThrownBy(() -> TopologyMetrics.prototypeDrift(Distance.COSINE, new float[6], new float[4], 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("prototype arrays of length 6 and 4 are not the same whole number of rows of 2");
+        assertThatThrownBy(() -> TopologyMetrics.prototypeDrift(Distance.COSINE, BEFORE, new float[8][2]))
+                .hasMessage("prototype matrices must have the same, non-zero unit count: 9 vs 8");
     }
 
     @Test
