@@ -4,6 +4,7 @@ import io.vitsom.bench.BenchCommand;
 import io.vitsom.bench.BenchStepCommand;
 import io.vitsom.bench.CheckReferenceCommand;
 import io.vitsom.bench.EvalCommand;
+import io.vitsom.dashboard.DashboardCommand;
 import io.vitsom.ingest.IngestCommand;
 import io.vitsom.learner.LearnCommand;
 import io.vitsom.serving.ServeCommand;
@@ -18,9 +19,9 @@ import picocli.CommandLine.Command;
 /** The {@code vitsom} command line: one subcommand per job. Wiring only; the work lives in the modules. */
 @Command(name = "vitsom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-organizing maps on vision transformers (ViT-SOM) over image streams, on DJL + PyTorch.",
-        subcommands = {RunCommand.class, BenchStreamCommand.class, LearnCommand.class, ServeCommand.class, IngestCommand.class,
-                BenchCommand.class, EvalCommand.class, BenchStepCommand.class, CheckReferenceCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BenchStreamCommand.class, LearnCommand.class, ServeCommand.class,
+                DashboardCommand.class, IngestCommand.class, BenchCommand.class, EvalCommand.class,
+                BenchStepCommand.class, CheckReferenceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -4,7 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vitsom.dashboard.DashboardVerticle;
+import io.vitsom.dashboard.Dashboard;
+import io.vitsom.dashboard.DashboardConfig;
 import io.vitsom.ingest.HttpIngestConfig;
 import io.vitsom.ingest.IngestHttpVerticle;
 import io.vitsom.ingest.ReplayConfig;
@@ -158,18 +159,22 @@ public final class Pipeline implements AutoCloseable {
         deploy(learnerStatus);
         endpoints.put("learner", "http://" + HOST + ":" + learnerStatus.actualPort() + "  (GET /health, /metrics)");
 
-        List<DashboardVerticle.Link> links = new ArrayList<>();
-        links.add(new DashboardVerticle.Link("serving model", "http://" + HOST + ":" + servingHttp.actualPort()
+        List<DashboardConfig.Link> links = new ArrayList<>();
+        links.add(new DashboardConfig.Link("serving model", "http://" + HOST + ":" + servingHttp.actualPort()
                 + "/v1/model"));
-        links.add(new DashboardVerticle.Link("serving metrics", "http://" + HOST + ":" + servingHttp.actualPort()
+        links.add(new DashboardConfig.Link("serving metrics", "http://" + HOST + ":" + servingHttp.actualPort()
                 + "/metrics"));
-        links.add(new DashboardVerticle.Link("learner health", "http://" + HOST + ":" + learnerStatus.actualPort()
+        links.add(new DashboardConfig.Link("learner health", "http://" + HOST + ":" + learnerStatus.actualPort()
                 + "/health"));
-        links.add(new DashboardVerticle.Link("ingest health", "http://" + HOST + ":" + ingestHttp.actualPort()
+        links.add(new DashboardConfig.Link("ingest health", "http://" + HOST + ":" + ingestHttp.actualPort()
                 + "/health"));
-        DashboardVerticle dashboard = new DashboardVerticle(HOST, settings.dashboardPort(), registry, links);
-        deploy(dashboard);
-        endpoints.put("dashboard", "http://" + HOST + ":" + dashboard.actualPort());
+        DashboardConfig dashboardConfig = DashboardConfig.defaults(clients, topics)
+                .withAddress(HOST, settings.dashboardPort())
+                .withDistance(settings.model().som().distance())
+                .withLinks(links);
+        Dashboard dashboard = Dashboard.deploy(vertx, dashboardConfig, registry)
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        endpoints.put("dashboard", "http://" + HOST + ":" + dashboard.port());
 
         if (settings.dataset().isPresent()) {
             replay = ReplayProducer.open(settings.dataset().get(), settings.replay().withTopic(topics.images()),

@@ -1,5 +1,6 @@
 package io.vitsom.model.render;
 
+import io.vitsom.model.config.Distance;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
 import java.awt.BasicStroke;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Pictures of a trained SOM: the prototype mosaic, the majority-label map and the hit map.
+ * Pictures of a trained SOM: the prototype mosaic, the majority-label map, the hit map and the U-matrix.
  *
  * <p>Units are laid out row-major like {@link SomGrid} numbers them (unit {@code k} at row
  * {@code k / cols}, column {@code k % cols}). On hexagonal grids odd rows are shifted right by half a
@@ -205,12 +206,122 @@ public final class MapImages {
         }
         double lo = scale(min, logScale);
         double span = scale(max, logScale) - lo;
+        double[] shade = new double[hits.length];
+        for (int k = 0; k < hits.length; k++) {
+            shade[k] = span > 0 ? (scale(hits[k], logScale) - lo) / span : 0;
+        }
+        return heatMap(shade, grid, cellPx, "min " + min, "max " + max + (logScale ? " (log)" : ""));
+    }
 
+    /**
+     * The U-matrix value of every unit: the mean distance of its prototype to the prototypes of its direct grid
+     * neighbours ({@link SomGrid#adjacent}: 4 on square grids, 6 on hexagonal ones). High values mark cluster
+     * borders, low values the inside of clusters.
+     *
+     * @param prototypes one vector per unit, {@code [units][dim]}, all of the same length
+     * @param distance the map's own distance; cosine distance between a zero vector and anything is 1
+     */
+    public static double[] uMatrixValues(float[][] prototypes, SomGrid grid, Distance distance) {
+        Objects.requireNonNull(prototypes, "prototypes");
+        Objects.requireNonNull(distance, "distance");
+        checkUnits(prototypes.length, grid, "prototypes");
+        int dim = -1;
+        for (int k = 0; k < prototypes.length; k++) {
+            if (prototypes[k] == null) {
+                throw new IllegalArgumentException("prototype of unit " + k + " is missing");
+            }
+            if (dim >= 0 && prototypes[k].length != dim) {
+                throw new IllegalArgumentException("prototype of unit " + k + " has " + prototypes[k].length
+                        + " values, unit 0 has " + dim);
+            }
+            dim = prototypes[k].length;
+        }
+        double[] out = new double[grid.units()];
+        for (int k = 0; k < grid.units(); k++) {
+            double sum = 0;
+            int neighbours = 0;
+            // Direct neighbours lie in the 3x3 block around the unit on both topologies.
+            for (int r = Math.max(0, grid.row(k) - 1); r <= Math.min(grid.rows() - 1, grid.row(k) + 1); r++) {
+                for (int c = Math.max(0, grid.col(k) - 1); c <= Math.min(grid.cols() - 1, grid.col(k) + 1); c++) {
+                    int j = r * grid.cols() + c;
+                    if (grid.adjacent(k, j)) {
+                        sum += distance(prototypes[k], prototypes[j], distance);
+                        neighbours++;
+                    }
+                }
+            }
+            out[k] = neighbours == 0 ? 0 : sum / neighbours;
+        }
+        return out;
+    }
+
+    /**
+     * The U-matrix ({@link #uMatrixValues}) as a viridis heat map from the closest (dark purple) to the most
+     * distant neighbourhoods (yellow), with a colour bar annotated with the minimum and maximum below the map.
+     */
+    public static BufferedImage uMatrix(float[][] prototypes, SomGrid grid, Distance distance, int cellPx) {
+        double[] values = uMatrixValues(prototypes, grid, distance);
+        if (cellPx <= 0) {
+            throw new IllegalArgumentException("cellPx must be positive, got " + cellPx);
+        }
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        double span = max - min;
+        double[] shade = new double[values.length];
+        for (int k = 0; k < values.length; k++) {
+            shade[k] = span > 0 ? (values[k] - min) / span : 0;
+        }
+        return heatMap(shade, grid, cellPx, "min " + compact(min), "max " + compact(max));
+    }
+
+    private static double distance(float[] a, float[] b, Distance distance) {
+        return switch (distance) {
+            case EUCLIDEAN -> {
+                double s = 0;
+                for (int i = 0; i < a.length; i++) {
+                    double d = (double) a[i] - b[i];
+                    s += d * d;
+                }
+                yield Math.sqrt(s);
+            }
+            case MANHATTAN -> {
+                double s = 0;
+                for (int i = 0; i < a.length; i++) {
+                    s += Math.abs((double) a[i] - b[i]);
+                }
+                yield s;
+            }
+            case COSINE -> {
+                double dot = 0;
+                double na = 0;
+                double nb = 0;
+                for (int i = 0; i < a.length; i++) {
+                    dot += (double) a[i] * b[i];
+                    na += (double) a[i] * a[i];
+                    nb += (double) b[i] * b[i];
+                }
+                yield na == 0 || nb == 0 ? 1 : 1 - dot / Math.sqrt(na * nb);
+            }
+        };
+    }
+
+    /** Three significant digits, without an exponent for ordinary magnitudes. */
+    private static String compact(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Cells coloured by {@code shade} in [0, 1] (viridis), a colour bar and two labels under it. */
+    private static BufferedImage heatMap(double[] shade, SomGrid grid, int cellPx, String minText, String maxText) {
         int mapW = grid.cols() * cellPx + hexShift(grid, cellPx);
         int mapH = grid.rows() * cellPx;
         FontMetrics fm = metrics();
-        String minText = "min " + min;
-        String maxText = "max " + max + (logScale ? " (log)" : "");
         int barW = Math.max(mapW, fm.stringWidth(minText) + fm.stringWidth(maxText) + 3 * PAD);
         int barH = 10;
         int imageW = barW + 2 * PAD;
@@ -218,10 +329,9 @@ public final class MapImages {
 
         BufferedImage out = filled(imageW, imageH);
         for (int k = 0; k < grid.units(); k++) {
-            double t = span > 0 ? (scale(hits[k], logScale) - lo) / span : 0;
             int x0 = PAD + grid.col(k) * cellPx + (isShifted(grid, k) ? hexShift(grid, cellPx) : 0);
             int y0 = PAD + grid.row(k) * cellPx;
-            fill(out, x0, y0, innerSize(cellPx), innerSize(cellPx), viridis(t));
+            fill(out, x0, y0, innerSize(cellPx), innerSize(cellPx), viridis(shade[k]));
         }
         int barTop = PAD + mapH + PAD;
         for (int x = 0; x < barW; x++) {

@@ -3,6 +3,7 @@ package io.vitsom.model.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitsom.model.config.Distance;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
 import java.awt.image.BufferedImage;
@@ -145,6 +146,76 @@ class MapImagesTest {
                 assertThat(rgb(back, x, y)).isEqualTo(rgb(img, x, y));
             }
         }
+    }
+
+    /** One 1-D prototype per unit: Euclidean and Manhattan distances are then |a - b|. */
+    private static float[][] scalars(float... values) {
+        float[][] out = new float[values.length][];
+        for (int k = 0; k < values.length; k++) {
+            out[k] = new float[] {values[k]};
+        }
+        return out;
+    }
+
+    @Test
+    void uMatrixIsTheMeanDistanceToTheFourGridNeighbours() {
+        // 3x3 square map, prototypes   0 1 2      e.g. unit 4 (value 3): neighbours 1, 3, 5, 7 (values 1, 1, 1, 0)
+        //                              1 3 1      -> (2 + 2 + 2 + 3) / 4 = 9/4; corner unit 8 (value 4): neighbours
+        //                              0 0 4      5 and 7 (values 1, 0) -> (3 + 4) / 2 = 7/2.
+        SomGrid grid = new SomGrid(3, 3, Topology.SQUARE);
+        float[][] prototypes = scalars(0, 1, 2, 1, 3, 1, 0, 0, 4);
+        double[] expected = {1, 4.0 / 3, 1, 4.0 / 3, 9.0 / 4, 2, 0.5, 7.0 / 3, 3.5};
+        assertThat(MapImages.uMatrixValues(prototypes, grid, Distance.EUCLIDEAN))
+                .containsExactly(expected, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(MapImages.uMatrixValues(prototypes, grid, Distance.MANHATTAN))
+                .containsExactly(expected, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void uMatrixUsesTheMapsDistance() {
+        // Cosine: every unit points along x except the centre (along y, distance 1 to all four neighbours); edge
+        // units see the centre among 3 neighbours (1/3), corners see none (0). Euclidean in 2-D: |(3,4) - 0| = 5.
+        SomGrid grid = new SomGrid(3, 3, Topology.SQUARE);
+        float[][] prototypes = new float[9][];
+        for (int k = 0; k < 9; k++) {
+            prototypes[k] = new float[] {2, 0};
+        }
+        prototypes[4] = new float[] {0, 0.5f};
+        assertThat(MapImages.uMatrixValues(prototypes, grid, Distance.COSINE)).containsExactly(
+                new double[] {0, 1.0 / 3, 0, 1.0 / 3, 1, 1.0 / 3, 0, 1.0 / 3, 0},
+                org.assertj.core.data.Offset.offset(1e-12));
+        float[][] pair = {{3, 4}, {0, 0}};
+        assertThat(MapImages.uMatrixValues(pair, new SomGrid(1, 2, Topology.SQUARE), Distance.EUCLIDEAN))
+                .containsExactly(5, 5);
+        assertThat(MapImages.uMatrixValues(pair, new SomGrid(1, 2, Topology.SQUARE), Distance.COSINE))
+                .as("a zero vector is at cosine distance 1").containsExactly(1, 1);
+    }
+
+    @Test
+    void hexagonalUMatrixAveragesOverSixNeighbours() {
+        // 3x3 hexagonal map, odd rows shifted right: the centre (row 1, col 1) touches units 1, 2, 3, 5, 7, 8.
+        // Only the centre holds 1: centre -> 6/6 = 1; unit 1 touches 0, 2, 3, 4 -> 1/4; unit 3 touches
+        // 0, 1, 4, 6, 7 -> 1/5; unit 0 touches 1 and 3 -> 0.
+        SomGrid grid = new SomGrid(3, 3, Topology.HEXAGONAL);
+        double[] values = MapImages.uMatrixValues(scalars(0, 0, 0, 0, 1, 0, 0, 0, 0), grid, Distance.EUCLIDEAN);
+        assertThat(values[4]).isEqualTo(1.0);
+        assertThat(values[1]).isEqualTo(0.25);
+        assertThat(values[3]).isEqualTo(0.2);
+        assertThat(values[0]).isZero();
+    }
+
+    @Test
+    void uMatrixImageColoursTheSmallestAndLargestValues() {
+        SomGrid grid = new SomGrid(3, 3, Topology.SQUARE);
+        BufferedImage img = MapImages.uMatrix(scalars(0, 1, 2, 1, 3, 1, 0, 0, 4), grid, Distance.EUCLIDEAN, 10);
+        assertThat(img.getHeight()).isGreaterThan(3 * 10 + 2 * PAD);
+        // Unit 6 (row 2, col 0) has the smallest value 1/2, unit 8 (row 2, col 2) the largest 7/2.
+        assertThat(rgb(img, PAD + 2, PAD + 20 + 2)).isEqualTo(0x440154);
+        assertThat(rgb(img, PAD + 20 + 2, PAD + 20 + 2)).isEqualTo(0xfde725);
+        assertThatThrownBy(() -> MapImages.uMatrix(new float[][] {{1}, {1, 2}}, new SomGrid(1, 2, Topology.SQUARE),
+                Distance.EUCLIDEAN, 10)).hasMessageContaining("unit 1 has 2 values");
+        assertThatThrownBy(() -> MapImages.uMatrixValues(new float[][] {{1}, null}, new SomGrid(1, 2, Topology.SQUARE),
+                Distance.EUCLIDEAN)).hasMessageContaining("unit 1 is missing");
     }
 
     @Test
