@@ -14,6 +14,7 @@ import io.vitsom.ingest.ValidationService;
 import io.vitsom.ingest.ValidationServiceConfig;
 import io.vitsom.learner.LearnerConfig;
 import io.vitsom.learner.LearnerMetrics;
+import io.vitsom.learner.LearnerOptions;
 import io.vitsom.learner.OnlineLearner;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.serving.ServingConfig;
@@ -79,13 +80,11 @@ public final class Pipeline implements AutoCloseable {
      * @param ingestPort ingest HTTP port
      * @param learnerPort learner status port
      * @param dashboardPort dashboard port
-     * @param checkpointEverySteps learner checkpoint interval in steps (0 = by time only)
-     * @param checkpointEvery learner checkpoint interval in time (zero = by steps only)
-     * @param horizonImages the learner's schedule horizon
+     * @param learner how the learner trains and checkpoints
      */
     public record Settings(VitSomConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay, Optional<String> bootstrap,
                            Path workDir, int kafkaPort, int servingPort, int ingestPort, int learnerPort,
-                           int dashboardPort, long checkpointEverySteps, Duration checkpointEvery, long horizonImages) {
+                           int dashboardPort, LearnerOptions learner) {
         public Settings {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(topics, "topics");
@@ -93,7 +92,7 @@ public final class Pipeline implements AutoCloseable {
             Objects.requireNonNull(replay, "replay");
             Objects.requireNonNull(bootstrap, "bootstrap");
             Objects.requireNonNull(workDir, "workDir");
-            Objects.requireNonNull(checkpointEvery, "checkpointEvery");
+            Objects.requireNonNull(learner, "learner");
         }
     }
 
@@ -135,8 +134,7 @@ public final class Pipeline implements AutoCloseable {
         validation.start();
 
         LearnerConfig learnerConfig = new LearnerConfig(settings.model(), clients, topics, LearnerConfig.DEFAULT_GROUP,
-                work.resolve("checkpoints"), settings.checkpointEverySteps(), settings.checkpointEvery(), 3,
-                settings.horizonImages(), Duration.ofSeconds(2), 0, "auto", true);
+                work.resolve("checkpoints"), settings.learner(), true);
         learner = new OnlineLearner(learnerConfig, new LearnerMetrics(registry));
         learnerThread = new Thread(learner, "learner");
         learnerThread.start();

@@ -4,6 +4,7 @@ import io.vitsom.dashboard.DashboardVerticle;
 import io.vitsom.ingest.DatasetLocator;
 import io.vitsom.ingest.HttpIngestConfig;
 import io.vitsom.ingest.ReplayConfig;
+import io.vitsom.learner.LearnerCliOptions;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.serving.ServingHttpConfig;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vitsom run}: the whole pipeline on this machine, with embedded defaults. */
@@ -77,22 +79,13 @@ public final class RunCommand implements Callable<Integer> {
             description = "dashboard port (default: ${DEFAULT-VALUE})")
     int dashboardPort;
 
-    @Option(names = "--checkpoint-every-steps", defaultValue = "200",
-            description = "learner checkpoint every N steps (default: ${DEFAULT-VALUE})")
-    long checkpointEverySteps;
-
-    @Option(names = "--checkpoint-every", defaultValue = "60s",
-            description = "learner checkpoint at least this often (default: ${DEFAULT-VALUE})")
-    String checkpointEvery;
-
-    @Option(names = "--horizon-images", defaultValue = "300000",
-            description = "images over which the learner's schedules run before holding (default: ${DEFAULT-VALUE})")
-    long horizonImages;
-
     @Option(names = "--topic", paramLabel = "NAME=NEW",
             description = "rename a topic, e.g. --topic images=camera.raw (repeatable; names: images, images.valid, "
                     + "images.dlq, som.prototypes, som.assignments, som.training, som.models)")
     java.util.Map<String, String> topicNames = new java.util.LinkedHashMap<>();
+
+    @Mixin
+    LearnerCliOptions learner = new LearnerCliOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -101,9 +94,10 @@ public final class RunCommand implements Callable<Integer> {
         Path dataset = DatasetLocator.standard().locate(Optional.ofNullable(data));
         ReplayConfig replay = ReplayConfig.defaults().withSplit(ReplayConfig.Split.parse(split)).withLimit(limit)
                 .withRate(rate).withLoop(!once);
-        Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults().renamed(topicNames), Optional.of(dataset), replay,
+        Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults().renamed(topicNames),
+                Optional.of(dataset), replay,
                 Optional.ofNullable(bootstrap), workDir, kafkaPort, servingPort, ingestPort, learnerPort,
-                dashboardPort, checkpointEverySteps, Durations.parse(checkpointEvery), horizonImages);
+                dashboardPort, learner.toOptions());
         System.out.println("vitsom run: starting (model " + config + ", data " + dataset + ")");
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vitsom.ingest.ReplayConfig;
+import io.vitsom.learner.LearnerOptions;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.stream.Topics;
@@ -81,7 +82,8 @@ class DashboardBrowserTest {
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
         ReplayConfig replay = ReplayConfig.defaults().withLimit(2_000).withRate(300).withLoop(true);
         Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults(), Optional.of(mnist), replay,
-                Optional.empty(), work.resolve("run"), 0, 0, 0, 0, 0, 5, Duration.ZERO, 300_000);
+                Optional.empty(), work.resolve("run"), 0, 0, 0, 0, 0,
+                LearnerOptions.defaults().withCheckpoints(5, Duration.ZERO));
 
         try (Pipeline pipeline = Pipeline.start(settings); Browser browser = Browser.start(work.resolve("chromium"))) {
             String url = pipeline.endpoints().get("dashboard");

@@ -3,6 +3,7 @@ package io.vitsom.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vitsom.ingest.ReplayConfig;
+import io.vitsom.learner.LearnerOptions;
 import io.vitsom.learner.CheckpointStore;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
@@ -51,7 +52,8 @@ class PipelineTest {
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
         ReplayConfig replay = ReplayConfig.defaults().withLimit(IMAGES).withRate(0).withLoop(false);
         Pipeline.Settings settings = new Pipeline.Settings(model, TOPICS, Optional.of(mnist), replay, Optional.empty(), work,
-                0, 0, 0, 0, 0, 5, Duration.ZERO, 300_000);
+                0, 0, 0, 0, 0,
+                LearnerOptions.defaults().withCheckpoints(5, Duration.ZERO));
         try (Pipeline pipeline = Pipeline.start(settings)) {
             String bootstrap = pipeline.bootstrapServers();
             byte[] png = ImageCodec.encodePng(1, 28, 28, new byte[28 * 28]);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vitsom.ingest.ReplayConfig;
+import io.vitsom.learner.LearnerOptions;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.ImageCodec;
@@ -96,7 +97,8 @@ class PrometheusScrapeTest {
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
         ReplayConfig replay = ReplayConfig.defaults().withLimit(IMAGES).withRate(0).withLoop(false);
         Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults(), Optional.of(mnist), replay,
-                Optional.empty(), work.resolve("pipeline"), 0, 0, 0, 0, 0, 5, Duration.ZERO, 300_000);
+                Optional.empty(), work.resolve("pipeline"), 0, 0, 0, 0, 0,
+                LearnerOptions.defaults().withCheckpoints(5, Duration.ZERO));
         pipeline = Pipeline.start(settings);
         for (String job : JOBS) {
             String endpoint = pipeline.endpoints().get(job);

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
-import io.vitsom.stream.Durations;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
 import io.vitsom.stream.http.StatusVerticle;
@@ -16,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vitsom learn}: the online learner as its own process, against any Kafka cluster. */
@@ -34,31 +34,8 @@ public final class LearnCommand implements Callable<Integer> {
             description = "where versioned checkpoints go (default: ${DEFAULT-VALUE})")
     Path checkpointDir;
 
-    @Option(names = "--checkpoint-every-steps", defaultValue = "200",
-            description = "checkpoint every N steps, 0 = only by time (default: ${DEFAULT-VALUE})")
-    long checkpointEverySteps;
-
-    @Option(names = "--checkpoint-every", defaultValue = "60s",
-            description = "checkpoint at least this often while training, 0s = only by steps (default: ${DEFAULT-VALUE})")
-    String checkpointEvery;
-
-    @Option(names = "--keep", defaultValue = "3", description = "checkpoints to keep (default: ${DEFAULT-VALUE})")
-    int keep;
-
-    @Option(names = "--horizon-images", defaultValue = "300000",
-            description = "images over which temperature, gamma and learning rate run before holding "
-                    + "(default: ${DEFAULT-VALUE})")
-    long horizonImages;
-
-    @Option(names = "--batch-timeout", defaultValue = "2s",
-            description = "train a partial batch once its first image waited this long (default: ${DEFAULT-VALUE})")
-    String batchTimeout;
-
-    @Option(names = "--seed", defaultValue = "0", description = "seed of a fresh model (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    LearnerCliOptions learner = new LearnerCliOptions();
 
     @Option(names = "--group", defaultValue = LearnerConfig.DEFAULT_GROUP,
             description = "consumer group for committed offsets (lag monitoring) (default: ${DEFAULT-VALUE})")
@@ -80,9 +57,7 @@ public final class LearnCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VitSomConfig model = ConfigLoader.load(config);
         LearnerConfig learnerConfig = new LearnerConfig(model, KafkaClients.of(bootstrap),
-                Topics.defaults().renamed(topicNames), group,
-                checkpointDir, checkpointEverySteps, Durations.parse(checkpointEvery), keep, horizonImages,
-                Durations.parse(batchTimeout), seed, device, !noPrototypes);
+                Topics.defaults().renamed(topicNames), group, checkpointDir, learner.toOptions(), !noPrototypes);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         OnlineLearner learner = new OnlineLearner(learnerConfig, new LearnerMetrics(registry));
         Vertx vertx = Vertx.vertx();

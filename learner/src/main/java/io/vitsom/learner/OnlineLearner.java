@@ -25,6 +25,7 @@ import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.Topics;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,7 +142,7 @@ public final class OnlineLearner implements Runnable {
     @Override
     public void run() {
         state = State.STARTING;
-        try (NDManager manager = NDManager.newBaseManager(device(config.device()))) {
+        try (NDManager manager = NDManager.newBaseManager(device(config.options().device()))) {
             loop(manager);
             state = State.STOPPED;
         } catch (RuntimeException | IOException | Error e) {
@@ -204,10 +205,10 @@ public final class OnlineLearner implements Runnable {
                         train(batch, session, producer);
                     }
                 }
-                if (!batch.isEmpty() && batch.waited().compareTo(config.batchTimeout()) >= 0) {
+                if (!batch.isEmpty() && batch.waited().compareTo(config.options().batchTimeout()) >= 0) {
                     train(batch, session, producer);
                 }
-                if (session.checkpointDue(config)) {
+                if (session.checkpointDue(config.options())) {
                     checkpoint(session, c, producer, manager);
                 }
                 metrics.lag(c);
@@ -312,8 +313,8 @@ public final class OnlineLearner implements Runnable {
         offsets.putAll(session.pendingOffsets);
         long version = store.nextVersion();
         ObjectNode provenance = provenance(session, offsets, version);
-        Checkpoint.save(store.path(version), session.trainer, config.seed(), provenance);
-        store.prune(config.keepLast());
+        Checkpoint.save(store.path(version), session.trainer, config.options().seed(), provenance);
+        store.prune(config.options().keepLast());
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset, "checkpoint v" + version)));
         try {
@@ -356,7 +357,7 @@ public final class OnlineLearner implements Runnable {
         p.put("group_id", config.groupId());
         p.put("bootstrap_servers", config.kafka().bootstrapServers());
         p.put("images_trained", session.imagesTrained);
-        p.put("horizon_images", config.horizonImages());
+        p.put("horizon_images", config.options().horizonImages());
         p.put("horizon_epochs", config.model().totalEpochs());
         ObjectNode next = p.putObject("offsets");
         offsets.forEach((tp, offset) -> next.put(tp.toString(), offset));
@@ -403,7 +404,7 @@ public final class OnlineLearner implements Runnable {
         offsets.forEach((tp, offset) -> named.put(tp.toString(), offset));
         Messages.ModelVersion record = new Messages.ModelVersion(version, session.trainer.stepCount(),
                 session.imagesTrained, store.path(version).toString(), Instant.now().toString(),
-                CodeVersion.describe(), config.seed(), grid.rows(), grid.cols(),
+                CodeVersion.describe(), config.options().seed(), grid.rows(), grid.cols(),
                 grid.topology().name().toLowerCase(java.util.Locale.ROOT), named,
                 drift == null ? null : drift.mean(), drift == null ? null : drift.max());
         producer.send(new ProducerRecord<>(config.topics().models().name(), null,
@@ -433,7 +434,7 @@ public final class OnlineLearner implements Runnable {
 
     private Session restoreOrCreate(NDManager manager) throws IOException {
         VitSomConfig m = config.model();
-        StreamingSchedule schedule = StreamingSchedule.of(m, config.horizonImages());
+        StreamingSchedule schedule = StreamingSchedule.of(m, config.options().horizonImages());
         int incomplete = store.removeIncomplete();
         if (incomplete > 0) {
             LOG.info("removed {} incomplete checkpoint write(s) left by an earlier crash in {}", incomplete, store.dir());
@@ -459,11 +460,38 @@ public final class OnlineLearner implements Runnable {
                     loaded.metadata().step(), s.imagesTrained);
             return s;
         }
-        Engine.getInstance().setRandomSeed((int) config.seed());
+        if (config.options().initFrom().isPresent()) {
+            return warmStart(config.options().initFrom().get(), schedule, manager);
+        }
+        Engine.getInstance().setRandomSeed((int) config.options().seed());
         VitSom model = VitSom.builder().setConfig(m).build();
         model.initialize(manager);
-        LOG.info("no checkpoint in {}: starting a fresh model (seed {})", store.dir(), config.seed());
+        LOG.info("no checkpoint in {}: starting a fresh model (seed {})", store.dir(), config.options().seed());
         return new Session(new VitSomTrainer(model, manager, schedule), 0);
+    }
+
+    /**
+     * Starts from a checkpoint outside the store (e.g. an offline bench model). Its step count is kept, so the
+     * schedules continue where that training left them instead of re-heating the map; without optimizer state
+     * AdamW starts fresh. No offsets: the input is read from the beginning.
+     */
+    private Session warmStart(Path from, StreamingSchedule schedule, NDManager manager) throws IOException {
+        Checkpoint.Loaded loaded = Checkpoint.load(from, manager);
+        if (!sameArchitecture(loaded.config(), config.model())) {
+            throw new IllegalArgumentException("--init-from " + from + " holds a model of another architecture than "
+                    + "the config");
+        }
+        VitSomTrainer trainer = new VitSomTrainer(loaded.model(), manager, schedule);
+        if (loaded.moments().isEmpty()) {
+            trainer.setStepCount(loaded.metadata().step());
+        } else {
+            loaded.restore(trainer);
+        }
+        Session s = new Session(trainer, 0);
+        s.publishedPrototypes = loaded.model().som().orElseThrow().prototypes().getArray().toFloatArray();
+        LOG.info("no checkpoint in {}: starting from {} (step {}{})", store.dir(), from, loaded.metadata().step(),
+                loaded.moments().isEmpty() ? ", no optimizer state: AdamW starts fresh" : "");
+        return s;
     }
 
     private static boolean sameArchitecture(VitSomConfig a, VitSomConfig b) {
@@ -554,7 +582,7 @@ public final class OnlineLearner implements Runnable {
             this.version = version;
         }
 
-        boolean checkpointDue(LearnerConfig c) {
+        boolean checkpointDue(LearnerOptions c) {
             if (stepsSinceCheckpoint == 0) {
                 return false;
             }

@@ -147,6 +147,36 @@ class OnlineLearnerKafkaTest {
         }
     }
 
+    @Test
+    void warmStartsFromAnOfflineCheckpointWithoutOptimizerState() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(tmp.resolve("kafka"), 0, 0))) {
+            String bootstrap = kafka.bootstrapServers();
+            Path offline = Fixtures.tinyCheckpoint(tmp.resolve("offline"), 3, 500); // like bench's model/: no moments
+            LearnerConfig base = LearnerTesting.config(bootstrap, tmp.resolve("ckpt"), 1);
+            LearnerOptions o = base.options();
+            LearnerConfig config = new LearnerConfig(base.model(), base.kafka(), base.topics(), base.groupId(),
+                    base.checkpointDir(), new LearnerOptions(o.checkpointEverySteps(), o.checkpointEvery(),
+                            o.keepLast(), o.horizonImages(), o.batchTimeout(), o.seed(), o.device(),
+                            java.util.Optional.of(offline)), false);
+            try (var admin = config.kafka().admin("test")) {
+                TOPICS.createMissing(admin, (short) 1, WAIT);
+            }
+            TestTopics.produceImages(bootstrap, TOPICS.imagesValid().name(), Fixtures.pngImages(16, 4), "w", null);
+            OnlineLearner learner = start(config, new SimpleMeterRegistry());
+            List<ConsumerRecord<byte[], byte[]>> training = TestTopics.read(bootstrap, TOPICS.training().name(), 16,
+                    WAIT, Duration.ZERO);
+            stop(learner);
+            // The schedules continue from the offline model's step instead of re-heating the map.
+            assertThat(training).hasSize(16).allSatisfy(r ->
+                    assertThat(Long.parseLong(TestTopics.header(r, OnlineLearner.TRAINING_STEP))).isEqualTo(500));
+            try (NDManager manager = NDManager.newBaseManager()) {
+                var found = new CheckpointStore(config.checkpointDir()).loadNewestValid(manager).orElseThrow();
+                assertThat(found.checkpoint().metadata().step()).isEqualTo(501);
+                assertThat(found.checkpoint().moments()).isNotEmpty();
+            }
+        }
+    }
+
     private static OnlineLearner start(LearnerConfig config, SimpleMeterRegistry registry) {
         OnlineLearner learner = new OnlineLearner(config, new LearnerMetrics(registry));
         Thread thread = new Thread(learner, "learner-under-test");

@@ -1,0 +1,45 @@
+package io.vitsom.learner;
+
+import io.vitsom.stream.Durations;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The learner's command-line options, shared by {@code learn} and {@code run} (a picocli mixin). */
+public final class LearnerCliOptions {
+    @Option(names = "--checkpoint-every-steps", defaultValue = "200",
+            description = "checkpoint every N steps, 0 = only by time (default: ${DEFAULT-VALUE})")
+    long checkpointEverySteps;
+
+    @Option(names = "--checkpoint-every", defaultValue = "60s",
+            description = "checkpoint at least this often while training, 0s = only by steps (default: ${DEFAULT-VALUE})")
+    String checkpointEvery;
+
+    @Option(names = "--keep", defaultValue = "3", description = "checkpoints to keep (default: ${DEFAULT-VALUE})")
+    int keep;
+
+    @Option(names = "--horizon-images", defaultValue = "300000",
+            description = "images over which temperature, gamma and learning rate run before holding "
+                    + "(default: ${DEFAULT-VALUE})")
+    long horizonImages;
+
+    @Option(names = "--batch-timeout", defaultValue = "2s",
+            description = "train a partial batch once its first image waited this long (default: ${DEFAULT-VALUE})")
+    String batchTimeout;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of a fresh model (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--init-from", paramLabel = "CHECKPOINT",
+            description = "start from this checkpoint when there is none yet, e.g. runs/<bench run>/model")
+    Path initFrom;
+
+    /** The validated options. */
+    public LearnerOptions toOptions() {
+        return new LearnerOptions(checkpointEverySteps, Durations.parse(checkpointEvery), keep, horizonImages,
+                Durations.parse(batchTimeout), seed, device, Optional.ofNullable(initFrom));
+    }
+}

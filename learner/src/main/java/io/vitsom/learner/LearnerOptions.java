@@ -1,0 +1,63 @@
+package io.vitsom.learner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How the learner trains and checkpoints, independent of where the cluster and the checkpoints are.
+ *
+ * @param checkpointEverySteps checkpoint after this many steps (0 = never by steps)
+ * @param checkpointEvery checkpoint when this much time passed since the last one and a step was taken
+ *     ({@link Duration#ZERO} = never by time)
+ * @param keepLast how many checkpoints to keep
+ * @param horizonImages images over which temperature, gamma and learning rate run before they hold
+ * @param batchTimeout train on a partial batch once its first image waited this long
+ * @param seed seed of a fresh model
+ * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param initFrom a checkpoint to start from when the checkpoint directory holds none (e.g. the {@code model/} of
+ *     an offline {@code bench} run); its optimizer state is used when it has one
+ */
+public record LearnerOptions(long checkpointEverySteps, Duration checkpointEvery, int keepLast, long horizonImages,
+                             Duration batchTimeout, long seed, String device, Optional<Path> initFrom) {
+    public LearnerOptions {
+        Objects.requireNonNull(checkpointEvery, "checkpointEvery");
+        Objects.requireNonNull(batchTimeout, "batchTimeout");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(initFrom, "initFrom");
+        if (checkpointEverySteps < 0) {
+            throw new IllegalArgumentException("checkpoint-every-steps must be >= 0, got " + checkpointEverySteps);
+        }
+        if (checkpointEvery.isNegative()) {
+            throw new IllegalArgumentException("checkpoint-every must not be negative, got " + checkpointEvery);
+        }
+        if (checkpointEverySteps == 0 && checkpointEvery.isZero()) {
+            throw new IllegalArgumentException("set checkpoint-every-steps or checkpoint-every (or both): "
+                    + "a learner that never checkpoints loses all its work on a crash");
+        }
+        if (keepLast < 1) {
+            throw new IllegalArgumentException("keep must be >= 1, got " + keepLast);
+        }
+        if (horizonImages <= 0) {
+            throw new IllegalArgumentException("horizon-images must be positive, got " + horizonImages);
+        }
+        if (batchTimeout.isNegative() || batchTimeout.isZero()) {
+            throw new IllegalArgumentException("batch-timeout must be positive, got " + batchTimeout);
+        }
+        if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
+            throw new IllegalArgumentException("device must be auto, cpu or gpu, got " + device);
+        }
+    }
+
+    /** The command line's defaults: every 200 steps or 60 s, keep 3, a 300,000-image horizon, 2 s batch timeout. */
+    public static LearnerOptions defaults() {
+        return new LearnerOptions(200, Duration.ofSeconds(60), 3, 300_000, Duration.ofSeconds(2), 0, "auto",
+                Optional.empty());
+    }
+
+    /** These options with other checkpoint intervals. */
+    public LearnerOptions withCheckpoints(long everySteps, Duration every) {
+        return new LearnerOptions(everySteps, every, keepLast, horizonImages, batchTimeout, seed, device, initFrom);
+    }
+}
