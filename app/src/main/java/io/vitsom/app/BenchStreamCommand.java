@@ -133,7 +133,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             KafkaClients clients = KafkaClients.of(kafka.bootstrapServers());
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (ValidationService validation = new ValidationService(ValidationServiceConfig.of(
-                    ValidationConfig.strict(model)).withTopics(topics).withStateDir(work.resolve("streams")), clients);
+                    ValidationConfig.strict(model)).withTopics(topics).withStateDir(work.resolve("streams")), clients,
+                    registry);
                  ServingService serving = ServingService.start(new ServingConfig(
                          ServingConfig.DEFAULT_APPLICATION_ID, 1, ServingConfig.ProcessingGuarantee.AT_LEAST_ONCE,
                          new BatchConfig(batchSize, Duration.ofMillis(maxDelayMs)), work.resolve("streams")),

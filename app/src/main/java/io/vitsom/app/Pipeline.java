@@ -79,11 +79,13 @@ public final class Pipeline implements AutoCloseable {
      * @param servingPort serving HTTP port
      * @param ingestPort ingest HTTP port
      * @param learnerPort learner status port
+     * @param validationPort validation status port
      * @param dashboardPort dashboard port
      * @param learner how the learner trains and checkpoints
      */
     public record Settings(VitSomConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay, Optional<String> bootstrap,
                            Path workDir, int kafkaPort, int servingPort, int ingestPort, int learnerPort,
+                           int validationPort,
                            int dashboardPort, LearnerOptions learner) {
         public Settings {
             Objects.requireNonNull(model, "model");
@@ -130,7 +132,7 @@ public final class Pipeline implements AutoCloseable {
         vertx = Vertx.vertx();
 
         validation = new ValidationService(ValidationServiceConfig.of(ValidationConfig.strict(settings.model()))
-                .withTopics(topics).withStateDir(work.resolve("streams")), clients);
+                .withTopics(topics).withStateDir(work.resolve("streams")), clients, registry);
         validation.start();
 
         LearnerConfig learnerConfig = new LearnerConfig(settings.model(), clients, topics, LearnerConfig.DEFAULT_GROUP,
@@ -156,6 +158,12 @@ public final class Pipeline implements AutoCloseable {
         StatusVerticle learnerStatus = new StatusVerticle(HOST, settings.learnerPort(), registry, this::learnerHealth);
         deploy(learnerStatus);
         endpoints.put("learner", "http://" + HOST + ":" + learnerStatus.actualPort() + "  (GET /health, /metrics)");
+
+        StatusVerticle validationStatus = new StatusVerticle(HOST, settings.validationPort(), registry,
+                this::validationHealth);
+        deploy(validationStatus);
+        endpoints.put("validation", "http://" + HOST + ":" + validationStatus.actualPort()
+                + "  (GET /health, /metrics)");
 
         List<DashboardConfig.Link> links = new ArrayList<>();
         links.add(new DashboardConfig.Link("serving model", "http://" + HOST + ":" + servingHttp.actualPort()
@@ -191,6 +199,12 @@ public final class Pipeline implements AutoCloseable {
 
     private void deploy(io.vertx.core.Deployable verticle) throws Exception {
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private JsonObject validationHealth() {
+        String state = String.valueOf(validation.state());
+        return new JsonObject().put("service", "validation").put("state", state)
+                .put("status", "RUNNING".equals(state) ? "UP" : "DOWN");
     }
 
     private JsonObject learnerHealth() {

@@ -75,6 +75,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "learner /health and /metrics port (default: ${DEFAULT-VALUE})")
     int learnerPort;
 
+    @Option(names = "--validation-port", defaultValue = "8083",
+            description = "validation /health and /metrics port (default: ${DEFAULT-VALUE})")
+    int validationPort;
+
     @Option(names = "--dashboard-port", defaultValue = "" + DashboardVerticle.DEFAULT_PORT,
             description = "dashboard port (default: ${DEFAULT-VALUE})")
     int dashboardPort;
@@ -96,7 +100,7 @@ public final class RunCommand implements Callable<Integer> {
                 .withRate(rate).withLoop(!once);
         Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults().renamed(topicNames),
                 Optional.of(dataset), replay,
-                Optional.ofNullable(bootstrap), workDir, kafkaPort, servingPort, ingestPort, learnerPort,
+                Optional.ofNullable(bootstrap), workDir, kafkaPort, servingPort, ingestPort, learnerPort, validationPort,
                 dashboardPort, learner.toOptions());
         System.out.println("vitsom run: starting (model " + config + ", data " + dataset + ")");
         CountDownLatch stop = new CountDownLatch(1);

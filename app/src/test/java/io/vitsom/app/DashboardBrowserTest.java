@@ -82,7 +82,7 @@ class DashboardBrowserTest {
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
         ReplayConfig replay = ReplayConfig.defaults().withLimit(2_000).withRate(300).withLoop(true);
         Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults(), Optional.of(mnist), replay,
-                Optional.empty(), work.resolve("run"), 0, 0, 0, 0, 0,
+                Optional.empty(), work.resolve("run"), 0, 0, 0, 0, 0, 0,
                 LearnerOptions.defaults().withCheckpoints(5, Duration.ZERO));
 
         try (Pipeline pipeline = Pipeline.start(settings); Browser browser = Browser.start(work.resolve("chromium"))) {

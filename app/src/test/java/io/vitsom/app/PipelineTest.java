@@ -52,7 +52,7 @@ class PipelineTest {
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
         ReplayConfig replay = ReplayConfig.defaults().withLimit(IMAGES).withRate(0).withLoop(false);
         Pipeline.Settings settings = new Pipeline.Settings(model, TOPICS, Optional.of(mnist), replay, Optional.empty(), work,
-                0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0,
                 LearnerOptions.defaults().withCheckpoints(5, Duration.ZERO));
         try (Pipeline pipeline = Pipeline.start(settings)) {
             String bootstrap = pipeline.bootstrapServers();

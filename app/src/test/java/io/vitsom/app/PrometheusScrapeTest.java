@@ -60,7 +60,7 @@ class PrometheusScrapeTest {
     /** The model exists after the learner's first checkpoint (5 steps of 128 images), then serving assigns. */
     private static final Duration MODEL_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(90);
-    private static final List<String> JOBS = List.of("learner", "serving", "ingest", "dashboard");
+    private static final List<String> JOBS = List.of("learner", "serving", "ingest", "validation", "dashboard");
     private static final Pattern PORT = Pattern.compile("^http://[^:/\\s]+:(\\d+)");
     /** The metric names the services promise (README "Metrics", issue 4), for the report this test prints. */
     private static final List<String> CONTRACT = List.of(
@@ -97,7 +97,7 @@ class PrometheusScrapeTest {
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
         ReplayConfig replay = ReplayConfig.defaults().withLimit(IMAGES).withRate(0).withLoop(false);
         Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults(), Optional.of(mnist), replay,
-                Optional.empty(), work.resolve("pipeline"), 0, 0, 0, 0, 0,
+                Optional.empty(), work.resolve("pipeline"), 0, 0, 0, 0, 0, 0,
                 LearnerOptions.defaults().withCheckpoints(5, Duration.ZERO));
         pipeline = Pipeline.start(settings);
         for (String job : JOBS) {

@@ -44,7 +44,9 @@ public final class IngestMetrics {
 
     /** Where records come from: the {@value #SOURCE} tag values. */
     public enum Source {
-        REPLAY("replay"), FOLDER("folder"), HTTP("http");
+        REPLAY("replay"), FOLDER("folder"), HTTP("http"),
+        /** The validation service: accepted = forwarded to the valid topic, rejected = sent to the DLQ. */
+        VALIDATION("validation");
 
         private final String tag;
 

@@ -1,7 +1,12 @@
 package io.vitsom.ingest;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.stream.ValidationConfig;
+import io.vitsom.stream.http.StatusVerticle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,6 +56,14 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Kafka Streams state directory (default: java.io.tmpdir/kafka-streams)")
     Path stateDir;
 
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "interface of GET /health and GET /metrics; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8083",
+            description = "port of GET /health and GET /metrics, 0 = any free port (default: ${DEFAULT-VALUE})")
+    int port;
+
     @Override
     public Integer call() throws Exception {
         ValidationConfig validation = ValidationConfig.strict(ConfigLoader.load(resolveConfig(config)))
@@ -61,9 +74,17 @@ final class ValidateCommand implements Callable<Integer> {
         if (stateDir != null) {
             serviceConfig = serviceConfig.withStateDir(stateDir);
         }
-        ValidationService service = new ValidationService(serviceConfig, kafka.clients());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ValidationService service = new ValidationService(serviceConfig, kafka.clients(), registry);
+        Vertx vertx = Vertx.vertx();
         ShutdownHook hook = ShutdownHook.install("validation", service::close);
         try (service) {
+            try {
+                vertx.deployVerticle(new StatusVerticle(host, port, registry, () -> health(service))).await();
+            } catch (IllegalStateException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 2;
+            }
             service.start();
             service.terminated().join();
             return 0;
@@ -74,7 +95,15 @@ final class ValidateCommand implements Callable<Integer> {
                     e.getCause()));
         } finally {
             hook.close();
+            vertx.close().await();
         }
+    }
+
+    /** UP while the Streams application runs. */
+    static JsonObject health(ValidationService service) {
+        String state = String.valueOf(service.state());
+        return new JsonObject().put("service", "validation").put("state", state)
+                .put("status", "RUNNING".equals(state) ? "UP" : "DOWN");
     }
 
     /** A relative config path that does not exist here is looked up in the checkout the launcher runs from. */

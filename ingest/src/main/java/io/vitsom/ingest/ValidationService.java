@@ -1,5 +1,6 @@
 package io.vitsom.ingest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.ValidationTopology;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class ValidationService implements AutoCloseable {
 
     private final ValidationServiceConfig config;
     private final KafkaClients clients;
+    private final IngestMetrics metrics;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -45,10 +47,16 @@ public final class ValidationService implements AutoCloseable {
     private KafkaStreams streams;
     private boolean closed;
 
-    /** Prepares the service; nothing connects before {@link #start()}. */
-    public ValidationService(ValidationServiceConfig config, KafkaClients clients) {
+    /**
+     * Prepares the service; nothing connects before {@link #start()}.
+     *
+     * @param registry where {@code vitsom_ingest_records_total{source="validation"}} counts accepted records and
+     *     rejected ones by reason
+     */
+    public ValidationService(ValidationServiceConfig config, KafkaClients clients, MeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
         this.clients = Objects.requireNonNull(clients, "clients");
+        this.metrics = new IngestMetrics(Objects.requireNonNull(registry, "registry"), IngestMetrics.Source.VALIDATION);
     }
 
     /**
@@ -65,7 +73,17 @@ public final class ValidationService implements AutoCloseable {
         Duration timeout = config.startTimeout();
         TopicSetup.ensure(clients, config.topics(), timeout, config.applicationId() + "-admin");
         StreamsBuilder builder = new StreamsBuilder();
-        ValidationTopology.build(builder, config.topics(), config.validation());
+        ValidationTopology.build(builder, config.topics(), config.validation(), new ValidationTopology.Listener() {
+            @Override
+            public void accepted() {
+                metrics.accepted();
+            }
+
+            @Override
+            public void rejected(String reason) {
+                metrics.rejected(reason);
+            }
+        });
         KafkaStreams created = new KafkaStreams(builder.build(), streamsProperties());
         created.setStateListener((newState, oldState) -> {
             LOG.info("validation {} -> {}", oldState, newState);

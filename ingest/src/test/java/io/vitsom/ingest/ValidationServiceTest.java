@@ -15,6 +15,7 @@ import io.vitsom.stream.testing.Fixtures;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +93,9 @@ class ValidationServiceTest {
         byte[] noise = Fixtures.pngImages(1, 5, 1, SIZE)[0];
         assertThat(noise.length).isGreaterThan(VALID_TOPIC_MAX_BYTES);
 
-        try (ValidationService service = new ValidationService(config, KafkaClients.of(kafka.bootstrapServers()))) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ValidationService service = new ValidationService(config, KafkaClients.of(kafka.bootstrapServers()),
+                registry)) {
             service.start();
             assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -128,7 +131,18 @@ class ValidationServiceTest {
             assertThat(ImageRecord.read(tooLarge.headers()).source()).isEqualTo("test");
             assertThat(dead.get("text").value()).isEqualTo("not an image".getBytes(StandardCharsets.UTF_8));
             assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            // Counted by outcome and reason (the oversized record passed validation; Kafka refused it afterwards).
+            assertThat(validationCount(registry, IngestMetrics.ACCEPTED, IngestMetrics.NO_REASON)).isEqualTo(4);
+            for (String reason : List.of(ImageDecodeException.TRUNCATED, ValidationTopology.WRONG_SIZE,
+                    ImageDecodeException.NOT_AN_IMAGE, ImageDecodeException.EMPTY)) {
+                assertThat(validationCount(registry, IngestMetrics.REJECTED, reason)).as(reason).isEqualTo(1);
+            }
         }
+    }
+
+    private static double validationCount(SimpleMeterRegistry registry, String outcome, String reason) {
+        return registry.get(IngestMetrics.RECORDS).tag(IngestMetrics.SOURCE, "validation")
+                .tag(IngestMetrics.OUTCOME, outcome).tag(IngestMetrics.REASON, reason).counter().count();
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, Topics topics, String key, byte[] value)
@@ -148,7 +162,8 @@ class ValidationServiceTest {
         ValidationServiceConfig config = ValidationServiceConfig.of(new ValidationConfig(1, SIZE, false, false))
                 .withStartTimeout(Duration.ofSeconds(2))
                 .withStateDir(tmp.resolve("streams-unreachable"));
-        try (ValidationService service = new ValidationService(config, KafkaClients.of("127.0.0.1:" + closedPort))) {
+        try (ValidationService service = new ValidationService(config, KafkaClients.of("127.0.0.1:" + closedPort),
+                new SimpleMeterRegistry())) {
             assertThatThrownBy(service::start)
                     .isInstanceOf(KafkaException.class)
                     .hasMessageContaining("cannot reach Kafka at 127.0.0.1:" + closedPort);

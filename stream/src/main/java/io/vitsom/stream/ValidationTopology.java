@@ -56,7 +56,40 @@ public final class ValidationTopology {
      * @param config the input spec and allowed conversions
      */
     public static void build(StreamsBuilder builder, Topics topics, ValidationConfig config) {
+        build(builder, topics, config, Listener.NONE);
+    }
+
+    /** Sees every outcome, e.g. to count rejections by reason; called on the stream thread. */
+    public interface Listener {
+        /** Does nothing. */
+        Listener NONE = new Listener() {
+            @Override
+            public void accepted() {
+            }
+
+            @Override
+            public void rejected(String reason) {
+            }
+        };
+
+        /** A record went to the valid topic. */
+        void accepted();
+
+        /** A record went to the dead-letter topic for {@code reason}. */
+        void rejected(String reason);
+    }
+
+    /**
+     * Adds the validation topology to {@code builder}, telling {@code listener} the outcome of every record.
+     *
+     * @param builder the builder to add to
+     * @param topics the topic descriptors (input, valid output, dead letters)
+     * @param config the input spec and allowed conversions
+     * @param listener sees each outcome
+     */
+    public static void build(StreamsBuilder builder, Topics topics, ValidationConfig config, Listener listener) {
         Objects.requireNonNull(builder, "builder");
+        Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(config, "config");
         Topic<String, byte[]> in = topics.images();
@@ -64,7 +97,7 @@ public final class ValidationTopology {
         Topic<String, byte[]> dlq = topics.imagesDlq();
         KStream<String, Outcome> outcomes = builder
                 .stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("images-source"))
-                .processValues(() -> new Validator(config), Named.as("validate"));
+                .processValues(() -> new Validator(config, listener), Named.as("validate"));
         outcomes.split(Named.as("outcome-"))
                 .branch((key, outcome) -> outcome instanceof Accepted, Branched.withConsumer(accepted -> accepted
                         .mapValues(outcome -> ((Accepted) outcome).image(), Named.as("accepted-bytes"))
@@ -135,10 +168,12 @@ public final class ValidationTopology {
     /** Validates each record and adds the headers that go with its outcome. */
     private static final class Validator implements FixedKeyProcessor<String, byte[], Outcome> {
         private final ValidationConfig config;
+        private final Listener listener;
         private FixedKeyProcessorContext<String, Outcome> context;
 
-        Validator(ValidationConfig config) {
+        Validator(ValidationConfig config, Listener listener) {
             this.config = config;
+            this.listener = listener;
         }
 
         @Override
@@ -159,10 +194,12 @@ public final class ValidationTopology {
             // Copy: the input record's headers belong to the caller.
             Headers headers = new RecordHeaders(record.headers().toArray());
             if (outcome instanceof Accepted accepted) {
+                listener.accepted();
                 if (accepted.converted()) {
                     ImageRecord.put(headers, ImageRecord.CONTENT_TYPE, ImageRecord.PNG);
                 }
             } else if (outcome instanceof Rejected rejected) {
+                listener.rejected(rejected.reason());
                 LOG.info("rejected record {} at {}: {} ({})", record.key(), position(), rejected.reason(),
                         rejected.detail());
                 ImageRecord.put(headers, ImageRecord.DLQ_REASON, rejected.reason());
