@@ -10,7 +10,7 @@ import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.serving.ServingHttpConfig;
 import io.vitsom.stream.Durations;
 import io.vitsom.stream.EmbeddedKafka;
-import io.vitsom.stream.Topics;
+import io.vitsom.stream.cli.TopicOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -83,10 +83,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "dashboard port (default: ${DEFAULT-VALUE})")
     int dashboardPort;
 
-    @Option(names = "--topic", paramLabel = "NAME=NEW",
-            description = "rename a topic, e.g. --topic images=camera.raw (repeatable; names: images, images.valid, "
-                    + "images.dlq, som.prototypes, som.assignments, som.training, som.models)")
-    java.util.Map<String, String> topicNames = new java.util.LinkedHashMap<>();
+    @Mixin
+    TopicOptions topicOptions = new TopicOptions();
 
     @Mixin
     LearnerCliOptions learner = new LearnerCliOptions();
@@ -98,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
         Path dataset = DatasetLocator.standard().locate(Optional.ofNullable(data));
         ReplayConfig replay = ReplayConfig.defaults().withSplit(ReplayConfig.Split.parse(split)).withLimit(limit)
                 .withRate(rate).withLoop(!once);
-        Pipeline.Settings settings = new Pipeline.Settings(model, Topics.defaults().renamed(topicNames),
+        Pipeline.Settings settings = new Pipeline.Settings(model, topicOptions.topics(),
                 Optional.of(dataset), replay,
                 Optional.ofNullable(bootstrap), workDir, kafkaPort, servingPort, ingestPort, learnerPort, validationPort,
                 dashboardPort, learner.toOptions());

@@ -7,15 +7,14 @@ import io.vitsom.model.config.Distance;
 import io.vitsom.stream.Durations;
 import io.vitsom.stream.EmbeddedKafka;
 import io.vitsom.stream.KafkaClients;
-import io.vitsom.stream.Topics;
+import io.vitsom.stream.cli.TopicOptions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vitsom dashboard}: the live dashboard against an existing Kafka cluster, until Ctrl-C. */
@@ -51,14 +50,12 @@ public final class DashboardCommand implements Callable<Integer> {
             description = "consumer group whose lag on images.valid is shown (repeatable; default: vitsom-learner and vitsom-serving)")
     List<String> groups = new ArrayList<>();
 
-    @Option(names = "--topic", paramLabel = "NAME=NEW",
-            description = "rename a topic, e.g. --topic som.assignments=camera.assignments (repeatable; names: images, "
-                    + "images.valid, images.dlq, som.prototypes, som.assignments, som.training, som.models)")
-    Map<String, String> topicNames = new LinkedHashMap<>();
+    @Mixin
+    TopicOptions topicOptions = new TopicOptions();
 
     /** The settings the options stand for; invalid values fail here, naming the problem. */
     DashboardConfig config() {
-        DashboardConfig defaults = DashboardConfig.defaults(KafkaClients.of(bootstrap), Topics.defaults().renamed(topicNames));
+        DashboardConfig defaults = DashboardConfig.defaults(KafkaClients.of(bootstrap), topicOptions.topics());
         return defaults.withAddress(host, port).withWindow(window).withDistance(Distance.fromConfig(distance))
                 .withIntervals(Durations.parse(sampleEvery), defaults.pushEvery(), defaults.lagEvery())
                 .withGroups(groups.isEmpty() ? DashboardConfig.DEFAULT_GROUPS : groups);

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.stream.KafkaClients;
-import io.vitsom.stream.Topics;
+import io.vitsom.stream.cli.TopicOptions;
 import io.vitsom.stream.http.StatusVerticle;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,16 +48,14 @@ public final class LearnCommand implements Callable<Integer> {
             description = "port of GET /health and GET /metrics, 0 = any free port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--topic", paramLabel = "NAME=NEW",
-            description = "rename a topic, e.g. --topic images=camera.raw (repeatable; names: images, images.valid, "
-                    + "images.dlq, som.prototypes, som.assignments, som.training, som.models)")
-    java.util.Map<String, String> topicNames = new java.util.LinkedHashMap<>();
+    @Mixin
+    TopicOptions topicOptions = new TopicOptions();
 
     @Override
     public Integer call() throws Exception {
         VitSomConfig model = ConfigLoader.load(config);
         LearnerConfig learnerConfig = new LearnerConfig(model, KafkaClients.of(bootstrap),
-                Topics.defaults().renamed(topicNames), group, checkpointDir, learner.toOptions(), !noPrototypes);
+                topicOptions.topics(), group, checkpointDir, learner.toOptions(), !noPrototypes);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         OnlineLearner learner = new OnlineLearner(learnerConfig, new LearnerMetrics(registry));
         Vertx vertx = Vertx.vertx();

@@ -5,13 +5,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vitsom.stream.EmbeddedKafka;
 import io.vitsom.stream.KafkaClients;
-import io.vitsom.stream.Topics;
+import io.vitsom.stream.cli.TopicOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -72,10 +73,8 @@ public final class ServeCommand implements Callable<Integer> {
         return ServingHttpConfig.defaults().withAddress(host, port);
     }
 
-    @Option(names = "--topic", paramLabel = "NAME=NEW",
-            description = "rename a topic, e.g. --topic images.valid=camera.valid (repeatable; names: images, "
-                    + "images.valid, images.dlq, som.prototypes, som.assignments, som.training, som.models)")
-    java.util.Map<String, String> topicNames = new java.util.LinkedHashMap<>();
+    @Mixin
+    TopicOptions topicOptions = new TopicOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -83,7 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServingHttpConfig http = httpConfig();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServingService service = ServingService.start(config, KafkaClients.of(bootstrap),
-                Topics.defaults().renamed(topicNames), registry);
+                topicOptions.topics(), registry);
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {
