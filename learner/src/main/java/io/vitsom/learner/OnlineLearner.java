@@ -148,7 +148,13 @@ public final class OnlineLearner implements Runnable {
         } catch (RuntimeException | IOException | Error e) {
             failure = e;
             state = State.FAILED;
-            LOG.error("the learner stopped on an error: {}", e.toString(), e);
+            if (e instanceof KafkaException || e instanceof IOException) {
+                // Expected failures (cluster unreachable, unreadable checkpoint dir): the message says it all.
+                LOG.error("the learner stopped: {}", e.getMessage());
+                LOG.debug("the learner stopped", e);
+            } else {
+                LOG.error("the learner stopped on an error: {}", e.toString(), e);
+            }
             if (e instanceof Error error) {
                 throw error;
             }
@@ -161,6 +167,9 @@ public final class OnlineLearner implements Runnable {
         VitSomConfig modelConfig = config.model();
         try (Admin admin = config.kafka().admin("vitsom-learner-admin")) {
             config.topics().createMissing(admin, config.kafka().replicationFactor(), Duration.ofSeconds(30));
+        } catch (KafkaException e) {
+            throw new KafkaException("cannot reach Kafka at " + config.kafka().bootstrapServers() + ": "
+                    + e.getMessage(), e);
         }
         Session session = restoreOrCreate(manager);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
