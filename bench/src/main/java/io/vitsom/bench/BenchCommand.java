@@ -1,5 +1,7 @@
 package io.vitsom.bench;
 
+import io.vitsom.bench.classify.ClassificationBench;
+import io.vitsom.bench.classify.ClassificationOptions;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DatasetLoader;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code vitsom bench}: train from scratch on a dataset and report clustering purity/NMI like the paper. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train ViT-SOM (or the Kohonen SOM baseline) from scratch on a dataset and report purity and NMI.",
+                "Classification configs (num_classes > 0) report test accuracy and macro P/R/F1 instead (results.json, results.md, model/).",
                 "Writes results.json, results.md, prototypes.png, label_map.png, hits.png and model/ into --out."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "YAML config, e.g. configs/vit_som_mnist.yaml")
@@ -62,6 +65,19 @@ public final class BenchCommand implements Callable<Integer> {
         VitSomConfig cfg = ConfigLoader.load(config);
         System.err.println("loading " + data + " ...");
         Splits splits = DatasetLoader.load(data, null);
+        // --- classification configs (num_classes > 0): the reference's classification protocol ---
+        if (cfg.classification()) {
+            if (kind != ModelKind.VIT_SOM || p != Protocol.SPLIT) {
+                throw new IllegalArgumentException("classification configs take neither --model som nor --protocol "
+                        + "reference: they train the config's model_arch on the 80/20 train/validation cut");
+            }
+            Path clsDir = out != null ? out
+                    : Path.of("runs", "bench-" + splits.name() + "-" + ClassificationBench.modelLabel(cfg));
+            new ClassificationBench(new ClassificationOptions(config, data, epochs, limit, runs, seed, clsDir),
+                    System.out).run(cfg, splits);
+            return 0;
+        }
+        // --- end classification ---
         Path dir = out != null ? out : Path.of("runs", "bench-" + splits.name() + "-" + kind.label());
         BenchOptions options = new BenchOptions(config, data, epochs, limit, runs, seed, p, dir, kind, epochEvalLimit);
         new ClusteringBench(options, System.out).run(cfg, splits);
