@@ -3,10 +3,12 @@ package io.vitsom.bench;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.bench.classify.ClassificationBench;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
 import io.vitsom.model.infer.VitSomPredictor;
+import io.vitsom.model.metrics.ClassificationMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -39,6 +41,9 @@ public final class EvalCommand implements Callable<Integer> {
             Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, manager);
             JsonNode prov = loaded.metadata().provenance();
             Path dataDir = data != null ? data : Path.of(prov.path("data_path").asText("."));
+            if (loaded.config().classification()) {
+                return evaluateClassifier(loaded, manager, dataDir);
+            }
             Protocol p = Protocol.valueOf((protocol != null ? protocol : prov.path("protocol").asText("split"))
                     .toUpperCase(Locale.ROOT));
             Integer lim = limit != null ? limit : prov.hasNonNull("limit") ? prov.get("limit").asInt() : null;
@@ -65,6 +70,28 @@ public final class EvalCommand implements Callable<Integer> {
             if (out != null) {
                 Files.writeString(out, text);
             }
+        }
+        return 0;
+    }
+
+    private int evaluateClassifier(Checkpoint.Loaded loaded, NDManager manager, Path dataDir) throws Exception {
+        System.err.println("loading " + dataDir + " ...");
+        Splits splits = DatasetLoader.load(dataDir, null);
+        long t0 = System.nanoTime();
+        ClassificationMetrics m = ClassificationBench.evaluateTest(loaded.model(), manager, splits);
+        ObjectNode result = BenchReport.JSON.createObjectNode();
+        result.put("checkpoint", checkpoint.toString());
+        result.put("step", loaded.metadata().step());
+        result.put("protocol", "classification");
+        result.put("accuracy", m.accuracy());
+        result.put("macro_precision", m.macroPrecision());
+        result.put("macro_recall", m.macroRecall());
+        result.put("macro_f1", m.macroF1());
+        result.put("inference_seconds", (System.nanoTime() - t0) / 1e9);
+        String text = BenchReport.JSON.writeValueAsString(result);
+        System.out.println(text);
+        if (out != null) {
+            Files.writeString(out, text);
         }
         return 0;
     }

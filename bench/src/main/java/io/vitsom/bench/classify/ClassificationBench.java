@@ -207,6 +207,18 @@ public final class ClassificationBench {
      * Predicted class (argmax of the logits) of every image of {@code set}, through the evaluation view;
      * {@code progressOrNull} receives the images done.
      */
+    /**
+     * Evaluates a trained classifier on the test split as {@link #run} does (evaluation transform, accuracy and
+     * macro precision/recall/F1): what {@code vitsom eval} reports for a classification checkpoint.
+     */
+    public static ClassificationMetrics evaluateTest(VitSom model, NDManager manager, Splits splits) {
+        VitSomConfig config = model.config();
+        ImageSet test = splits.test().orElseThrow(() ->
+                new IllegalArgumentException(splits.name() + " has no test split to evaluate on"));
+        int[] predicted = predict(model, manager, ImageViews.of(config), test, new Progress("test", test.size()));
+        return ClassificationMetrics.of(predicted, test.labels(), config.data().numClasses());
+    }
+
     static int[] predict(VitSom model, NDManager manager, ImageViews views, ImageSet set, Progress progressOrNull) {
         long t0 = System.nanoTime();
         VitSomConfig config = model.config();

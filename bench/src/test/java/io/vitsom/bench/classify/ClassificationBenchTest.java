@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vitsom.bench.BenchCommand;
+import io.vitsom.bench.EvalCommand;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.ImageSet;
@@ -270,5 +271,20 @@ class ClassificationBenchTest {
         assertThat(json.get("std").get("accuracy").asDouble()).isCloseTo(Math.abs(a - b) / Math.sqrt(2), within(1e-12));
         assertThat(json.get("std").get("macro_f1").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(Files.readString(out.resolve("results.md"))).contains("±", "2 run(s)");
+
+        // eval reloads the first run's checkpoint and reproduces its test metrics.
+        Path evalOut = tmp.resolve("eval.json");
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream()));
+            rc = new CommandLine(new EvalCommand()).execute("--checkpoint", out.resolve("model").toString(),
+                    "--data", data.toString(), "--out", evalOut.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(rc).isZero();
+        JsonNode eval = ClassificationReport.JSON.readTree(evalOut.toFile());
+        assertThat(eval.get("protocol").asText()).isEqualTo("classification");
+        assertThat(eval.get("accuracy").asDouble()).isEqualTo(a);
+        assertThat(eval.get("macro_f1").asDouble()).isEqualTo(runs.get(0).get("macro_f1").asDouble());
     }
 }
