@@ -4,6 +4,7 @@ import io.vitsom.bench.BenchCommand;
 import io.vitsom.bench.BenchStepCommand;
 import io.vitsom.bench.CheckReferenceCommand;
 import io.vitsom.bench.EvalCommand;
+import io.vitsom.bench.suite.BenchSuiteCommand;
 import io.vitsom.dashboard.DashboardCommand;
 import io.vitsom.ingest.IngestCommand;
 import io.vitsom.learner.LearnCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
         description = "Self-organizing maps on vision transformers (ViT-SOM) over image streams, on DJL + PyTorch.",
         subcommands = {RunCommand.class, BenchStreamCommand.class, LearnCommand.class, ServeCommand.class,
                 DashboardCommand.class, IngestCommand.class, BenchCommand.class, EvalCommand.class,
+                BenchSuiteCommand.class,
                 BenchStepCommand.class, CheckReferenceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -4,14 +4,24 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The ViT-SOM paper's clustering purities (mean ± std over 5 runs, train+test protocol), to print beside ours. */
-final class PaperNumbers {
+public final class PaperNumbers {
     private PaperNumbers() {
     }
 
-    record Entry(String purity, String params) {
+    /**
+     * One cell of the paper's table.
+     *
+     * @param purity mean ± std as printed
+     * @param params the model's parameter count as printed
+     */
+    public record Entry(String purity, String params) {
     }
 
-    static Optional<Entry> purity(String model, String dataset, String configPath) {
+    /**
+     * The paper's purity of {@code model} ({@code vit_som} or {@code som}) on {@code dataset}; {@code configPath}
+     * containing {@code _24} selects the 24x24 ViT-SOM row.
+     */
+    public static Optional<Entry> purity(String model, String dataset, String configPath) {
         String d = dataset.toLowerCase(Locale.ROOT);
         int column = d.contains("fashion") || d.contains("fmnist") ? 1 : d.contains("usps") ? 2 : d.contains("mnist") ? 0 : -1;
         if (column < 0) {

@@ -53,9 +53,11 @@ class MemoryTest {
                     trainer.step(images, null, 16);
                 }
                 // Without the per-step scope every step leaks its temporaries into the model's manager
-                // (measured without it: 130-225 MB per step on the MNIST config).
+                // (measured without it: 130-225 MB per step on the MNIST config, so hundreds of GB here). The bound
+                // is loose because RSS minus the JVM's committed memory also moves with the allocator's arenas and
+                // with the heap the other tests of this JVM left behind (seen: 20-121 MB); a leak is far above it.
                 assertThat(manager.getManagedArrays().size()).isEqualTo(arrays);
-                assertThat(nativeMb() - before).as("native memory growth in MB over 1,500 steps").isLessThan(64);
+                assertThat(nativeMb() - before).as("native memory growth in MB over 1,500 steps").isLessThan(256);
             }
         }
     }

@@ -1,0 +1,149 @@
+package io.vitsom.bench.suite;
+
+import io.vitsom.bench.BenchOptions;
+import io.vitsom.bench.BenchReport;
+import io.vitsom.bench.ClusteringBench;
+import io.vitsom.bench.ModelKind;
+import io.vitsom.bench.ProcessStats;
+import io.vitsom.bench.Protocol;
+import io.vitsom.bench.classify.ClassificationBench;
+import io.vitsom.bench.classify.ClassificationOptions;
+import io.vitsom.bench.classify.ClassificationReport;
+import io.vitsom.bench.suite.SuiteDatasets.Cell;
+import io.vitsom.bench.suite.SuiteDatasets.Task;
+import io.vitsom.model.checkpoint.CodeVersion;
+import io.vitsom.model.config.ConfigLoader;
+import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.data.DatasetLoader;
+import io.vitsom.model.data.ImageSet;
+import io.vitsom.model.data.Splits;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vitsom bench-suite}: finds the paper's datasets under a data root, runs every wired (dataset, model) cell
+ * with the single benches ({@link ClusteringBench}, {@link ClassificationBench}) inside a time budget, and writes
+ * {@code suite.json} and {@code suite.md} (the paper's two tables) next to each run's own results folder.
+ */
+@Command(name = "bench-suite", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the paper's benchmark tables on every dataset found under --data-root, within a time budget.",
+                "Datasets by folder name: mnist, fashion-mnist, usps (clustering); cifar-10-jpg, cifar-10, cifar-100, svhn, "
+                        + "flowers-17 (classification). Missing ones are listed as skipped.",
+                "Wired models: vit_som, vit_som_24, som (clustering), vit_som_cls (classification); desom, som_vae, "
+                        + "kmeans_latent, url_som and vit are listed as not wired yet.",
+                "Writes OUT/suite.json, OUT/suite.md and OUT/<dataset>-<model>/ per run."})
+public final class BenchSuiteCommand implements Callable<Integer> {
+    @Option(names = "--suite", defaultValue = "all", description = "clustering, classification or all (default: ${DEFAULT-VALUE})")
+    String suite;
+
+    @Option(names = "--data-root", required = true, description = "folder holding one sub-folder per dataset")
+    Path dataRoot;
+
+    @Option(names = "--configs", defaultValue = "configs", description = "folder of the YAML configs (default: ${DEFAULT-VALUE})")
+    Path configs;
+
+    @Option(names = "--budget-minutes", description = "training minutes for the whole suite, split evenly over the runs "
+            + "(default: every run trains its config's total_epochs)")
+    Double budgetMinutes;
+
+    @Option(names = "--runs", defaultValue = "1", description = "seeds per cell, S, S+1, ... (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "first seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "runs/bench-suite", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--limit", description = "train on N images of each training split (smoke runs)")
+    Integer limit;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs <= 0) {
+            throw new IllegalArgumentException("--runs must be > 0, got " + runs);
+        }
+        if (limit != null && limit <= 1) {
+            throw new IllegalArgumentException("--limit must be > 1, got " + limit);
+        }
+        SuiteDatasets.Plan plan = SuiteDatasets.discover(dataRoot, configs, SuiteDatasets.tasks(suite));
+        SuiteReport report = run(plan, System.out);
+        System.out.println();
+        System.out.print(report.markdown());
+        System.out.printf("%nwrote %s%n", out.resolve("suite.md").toAbsolutePath());
+        return report.failed().isEmpty() ? 0 : 1;
+    }
+
+    /** Runs every planned cell (a failing cell is recorded and the suite goes on) and writes the suite files. */
+    SuiteReport run(SuiteDatasets.Plan plan, PrintStream log) throws java.io.IOException {
+        log.printf(Locale.ROOT, "bench-suite: %d run(s) planned, %d skipped%n", plan.cells().size(), plan.skipped().size());
+        plan.skipped().forEach(s -> log.printf("  skipped %s%s: %s%n", s.dataset(),
+                s.model().equals("*") ? "" : " / " + s.model(), s.reason()));
+        Double share = budgetMinutes == null || plan.cells().isEmpty() ? null
+                : BudgetSplit.shareSeconds(budgetMinutes, plan.cells().size());
+        if (share != null) {
+            log.printf(Locale.ROOT, "budget %.1f min -> %.0f s of training per run%n", budgetMinutes, share);
+        }
+        Map<Path, Splits> loaded = new HashMap<>();
+        List<SuiteRun> done = new ArrayList<>();
+        List<SuiteReport.Failure> failed = new ArrayList<>();
+        for (Cell cell : plan.cells()) {
+            try {
+                Splits splits = loaded.get(cell.data());
+                if (splits == null) {
+                    log.println("loading " + cell.data() + " ...");
+                    splits = DatasetLoader.load(cell.data(), null);
+                    loaded.clear(); // cells of one dataset are consecutive: keep one dataset in memory
+                    loaded.put(cell.data(), splits);
+                }
+                done.add(runCell(cell, splits, share, log));
+            } catch (Exception | OutOfMemoryError e) {
+                String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+                log.printf("FAILED %s / %s: %s%n", cell.dataset(), cell.model(), reason);
+                failed.add(new SuiteReport.Failure(cell.model(), cell.dataset(), cell.task(), reason));
+            }
+        }
+        SuiteReport report = new SuiteReport(done, plan.skipped(), failed, ProcessStats.machine(), budgetMinutes,
+                CodeVersion.describe());
+        report.write(out);
+        return report;
+    }
+
+    private SuiteRun runCell(Cell cell, Splits splits, Double shareSeconds, PrintStream log) throws Exception {
+        VitSomConfig config = ConfigLoader.load(cell.config());
+        Path dir = out.resolve(cell.dataset() + "-" + cell.model());
+        ImageSet train = limit == null ? splits.train() : splits.train().limit(limit);
+        Integer epochs = null;
+        double imagesPerSecond = Double.NaN;
+        if (shareSeconds != null) {
+            String calibrationModel = cell.model().equals("som") ? "som" : "vit_som";
+            imagesPerSecond = Calibration.imagesPerSecond(calibrationModel, config, train, seed);
+            // Classification trains on the 80% cut of the (limited) training split.
+            int trainImages = cell.task() == Task.CLASSIFICATION ? Math.max(1, (int) Math.round(train.size() * 0.8))
+                    : train.size();
+            epochs = BudgetSplit.epochs(shareSeconds, imagesPerSecond, trainImages, runs, config.totalEpochs());
+            log.printf(Locale.ROOT, "%s / %s: calibrated %.0f img/s -> %d epoch(s) of %d images in %.0f s x %d seed(s)%n",
+                    cell.dataset(), cell.model(), imagesPerSecond, epochs, trainImages, shareSeconds / runs, runs);
+        } else {
+            log.printf(Locale.ROOT, "%s / %s: no budget, the config's %d epoch(s)%n", cell.dataset(), cell.model(),
+                    config.totalEpochs());
+        }
+        if (cell.task() == Task.CLASSIFICATION) {
+            ClassificationReport r = new ClassificationBench(new ClassificationOptions(cell.config(), cell.data(), epochs,
+                    limit, runs, seed, dir), log).run(config, splits);
+            return SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
+        }
+        ModelKind kind = cell.model().equals("som") ? ModelKind.SOM : ModelKind.VIT_SOM;
+        BenchReport r = new ClusteringBench(new BenchOptions(cell.config(), cell.data(), epochs, limit, runs, seed,
+                Protocol.SPLIT, dir, kind, 10_000), log).run(config, splits);
+        return SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
+    }
+}

@@ -1,0 +1,239 @@
+package io.vitsom.bench.suite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.bench.suite.SuiteDatasets.Skipped;
+import io.vitsom.bench.suite.SuiteDatasets.Task;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The suite's outcome: {@code suite.json} (runs, skipped, failed, machine, budget, code version) and
+ * {@code suite.md} (the paper's clustering and classification tables, rows = models, columns = datasets, our mean
+ * ± std with the epochs run and the paper's number beside it; the cost of every run; what was skipped or failed).
+ *
+ * @param budgetMinutes the whole budget, or null when each run took its config's total_epochs
+ */
+public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failure> failed, String machine,
+                          Double budgetMinutes, String codeVersion) {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The clustering table's metric: the split protocol's test purity. */
+    static final String CLUSTERING_METRIC = "purity_test";
+    static final String CLASSIFICATION_METRIC = "accuracy";
+
+    /** A planned cell that threw; the suite goes on with the next one. */
+    public record Failure(String model, String dataset, Task task, String reason) {
+    }
+
+    public SuiteReport {
+        runs = List.copyOf(runs);
+        skipped = List.copyOf(skipped);
+        failed = List.copyOf(failed);
+    }
+
+    /** Writes {@code suite.json} and {@code suite.md} into {@code dir}. */
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        JSON.writeValue(dir.resolve("suite.json").toFile(), json());
+        Files.writeString(dir.resolve("suite.md"), markdown());
+    }
+
+    ObjectNode json() {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode runArray = root.putArray("runs");
+        for (SuiteRun r : runs) {
+            ObjectNode o = runArray.addObject();
+            o.put("model", r.model());
+            o.put("dataset", r.dataset());
+            o.put("task", r.task().label());
+            o.put("epochs", r.epochs());
+            o.put("seed", r.seed());
+            o.put("runs", r.runs());
+            putNumber(o, "calibrated_images_per_second", r.imagesPerSecond());
+            o.put("params", r.params());
+            putAll(o.putObject("metrics"), r.mean());
+            putAll(o.putObject("metrics_std"), r.std());
+            Optional<String> paper = paper(r.model(), r.dataset(), r.task());
+            if (paper.isPresent()) {
+                o.put("paper", paper.get());
+            } else {
+                o.putNull("paper");
+            }
+            o.put("out", r.out());
+        }
+        ArrayNode skippedArray = root.putArray("skipped");
+        for (Skipped s : skipped) {
+            ObjectNode o = skippedArray.addObject();
+            o.put("model", s.model());
+            o.put("dataset", s.dataset());
+            o.put("task", s.task().label());
+            o.put("reason", s.reason());
+        }
+        ArrayNode notWired = root.putArray("not_wired");
+        SuiteDatasets.NOT_WIRED_CLUSTERING.forEach(notWired::add);
+        SuiteDatasets.NOT_WIRED_CLASSIFICATION.forEach(notWired::add);
+        ArrayNode failedArray = root.putArray("failed");
+        for (Failure f : failed) {
+            ObjectNode o = failedArray.addObject();
+            o.put("model", f.model());
+            o.put("dataset", f.dataset());
+            o.put("task", f.task().label());
+            o.put("reason", f.reason());
+        }
+        root.put("machine", machine);
+        if (budgetMinutes == null) {
+            root.putNull("budget_minutes");
+        } else {
+            root.put("budget_minutes", budgetMinutes);
+        }
+        root.put("code_version", codeVersion);
+        return root;
+    }
+
+    private static void putAll(ObjectNode o, Map<String, Double> values) {
+        values.forEach((k, v) -> putNumber(o, k, v));
+    }
+
+    private static void putNumber(ObjectNode o, String key, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            o.putNull(key);
+        } else {
+            o.put(key, value);
+        }
+    }
+
+    static Optional<String> paper(String model, String dataset, Task task) {
+        return task == Task.CLUSTERING ? PaperLookup.clusteringPurity(model, dataset)
+                : PaperLookup.classificationAccuracy(model, dataset);
+    }
+
+    /** The paper-style Markdown. */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder("# ViT-SOM benchmark suite\n\n");
+        sb.append(budgetMinutes == null
+                ? "No budget: every run trained its config's total_epochs."
+                : String.format(Locale.ROOT, "Budget %s min of training split evenly over the %d planned run(s); "
+                        + "each share became epochs from a measured speed (images/s column below). Calibration and "
+                        + "evaluation time come on top.", trim(budgetMinutes), runs.size() + failed.size()));
+        sb.append(" Machine: ").append(machine).append(". Code ").append(codeVersion).append(".\n\n");
+        table(sb, Task.CLUSTERING, "Clustering: purity on the test split (train on the training split), mean ± std "
+                + "over seeds (epochs run); the paper's purity (train+test protocol, 200-500 epochs on a GPU) after /",
+                SuiteDatasets.WIRED_CLUSTERING, SuiteDatasets.NOT_WIRED_CLUSTERING, CLUSTERING_METRIC);
+        table(sb, Task.CLASSIFICATION, "Classification: test accuracy, mean ± std over seeds (epochs run); the "
+                        + "paper's accuracy after /",
+                SuiteDatasets.WIRED_CLASSIFICATION, SuiteDatasets.NOT_WIRED_CLASSIFICATION, CLASSIFICATION_METRIC);
+        sb.append("## Cost of each run\n\n");
+        sb.append("| Model | Dataset | Epochs | Seeds | Calibrated img/s | Params | Training time (s) | Inference time (s) "
+                + "| Peak memory (MB) | Results |\n");
+        sb.append("| :--- | :--- |").append(" ---: |".repeat(7)).append(" :--- |\n");
+        for (SuiteRun r : runs) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | `%s` |%n", r.model(),
+                    r.dataset(), r.epochs(), r.runs(), number(r.imagesPerSecond(), 0), params(r.params()),
+                    meanStd(r, "train_seconds", 1), meanStd(r, "inference_seconds", 2), number(r.mean("peak_rss_mb"), 0),
+                    r.out()));
+        }
+        if (runs.isEmpty()) {
+            sb.append("| (no runs) | | | | | | | | | |\n");
+        }
+        sb.append("\n## Skipped\n\n");
+        if (skipped.isEmpty()) {
+            sb.append("nothing\n");
+        }
+        for (Skipped s : skipped) {
+            sb.append("- ").append(s.dataset()).append(s.model().equals("*") ? "" : " / " + s.model()).append(": ")
+                    .append(s.reason()).append('\n');
+        }
+        if (!failed.isEmpty()) {
+            sb.append("\n## Failed\n\n");
+            for (Failure f : failed) {
+                sb.append("- ").append(f.dataset()).append(" / ").append(f.model()).append(": ").append(f.reason())
+                        .append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private void table(StringBuilder sb, Task task, String title, List<String> wired, List<String> notWired,
+                       String metric) {
+        boolean inSuite = runs.stream().anyMatch(r -> r.task() == task) || skipped.stream().anyMatch(s -> s.task() == task)
+                || failed.stream().anyMatch(f -> f.task() == task);
+        if (!inSuite) {
+            return;
+        }
+        List<String> columns = SuiteDatasets.columns(task);
+        sb.append("## ").append(title).append("\n\n| Model |");
+        columns.forEach(c -> sb.append(' ').append(c).append(" |"));
+        sb.append("\n| :--- |").append(" :---: |".repeat(columns.size())).append('\n');
+        for (String model : wired) {
+            sb.append("| ").append(model).append(" |");
+            for (String column : columns) {
+                sb.append(' ').append(cell(task, model, column, metric)).append(" |");
+            }
+            sb.append('\n');
+        }
+        for (String model : notWired) {
+            sb.append("| ").append(model).append(" |");
+            for (int i = 0; i < columns.size(); i++) {
+                sb.append(' ').append(SuiteDatasets.NOT_WIRED_REASON).append(" |");
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+    }
+
+    private String cell(Task task, String model, String column, String metric) {
+        for (SuiteRun r : runs) {
+            if (r.task() == task && r.model().equals(model) && column(r.dataset()).equals(column)) {
+                String ours = Double.isNaN(r.mean(metric)) ? "-" : String.format(Locale.ROOT, "%.3f ± %.3f (%d ep)",
+                        r.mean(metric), r.std(metric), r.epochs());
+                return ours + " / " + paper(model, r.dataset(), task).orElse("-");
+            }
+        }
+        for (Failure f : failed) {
+            if (f.task() == task && f.model().equals(model) && column(f.dataset()).equals(column)) {
+                return "failed (see below)";
+            }
+        }
+        String paper = paper(model, column, task).map(p -> " / " + p).orElse("");
+        for (Skipped s : skipped) {
+            if (s.task() == task && (s.model().equals("*") || s.model().equals(model))
+                    && column(s.dataset()).equals(column)) {
+                return "skipped" + paper;
+            }
+        }
+        return "-" + paper;
+    }
+
+    /** The table column of a dataset folder name. */
+    static String column(String dataset) {
+        return SuiteDatasets.KNOWN.stream().filter(k -> k.folder().equals(dataset)).map(SuiteDatasets.Known::column)
+                .findFirst().orElse(dataset);
+    }
+
+    private static String meanStd(SuiteRun r, String key, int decimals) {
+        if (Double.isNaN(r.mean(key))) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", r.mean(key), r.std(key));
+    }
+
+    private static String number(double v, int decimals) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    private static String params(long params) {
+        return params >= 1_000_000 ? String.format(Locale.ROOT, "%.2fM", params / 1e6)
+                : String.format(Locale.ROOT, "%.0fK", params / 1e3);
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}

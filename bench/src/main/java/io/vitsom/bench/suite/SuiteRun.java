@@ -1,0 +1,75 @@
+package io.vitsom.bench.suite;
+
+import io.vitsom.bench.BenchReport;
+import io.vitsom.bench.RunMetrics;
+import io.vitsom.bench.classify.ClassificationReport;
+import io.vitsom.bench.classify.ClassificationRunMetrics;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One finished (dataset, model) cell of the suite: mean and sample std (0 for one run) over its seeds of every
+ * metric its bench reports ({@link RunMetrics#KEYS} or {@link ClassificationRunMetrics#KEYS}), NaN where the
+ * protocol has none.
+ *
+ * @param seed first seed; {@code runs} seeds {@code seed, seed+1, ...}
+ * @param imagesPerSecond the calibrated training speed the epochs came from (NaN when no budget was given)
+ * @param out the run's own results folder
+ */
+public record SuiteRun(String model, String dataset, SuiteDatasets.Task task, int epochs, long seed, int runs,
+                       double imagesPerSecond, long params, Map<String, Double> mean, Map<String, Double> std,
+                       String out) {
+    public SuiteRun {
+        mean = Collections.unmodifiableMap(new LinkedHashMap<>(mean));
+        std = Collections.unmodifiableMap(new LinkedHashMap<>(std));
+    }
+
+    /** A metric's mean, NaN when absent. */
+    public double mean(String key) {
+        return mean.getOrDefault(key, Double.NaN);
+    }
+
+    /** A metric's std, NaN when absent. */
+    public double std(String key) {
+        return std.getOrDefault(key, Double.NaN);
+    }
+
+    static SuiteRun of(SuiteDatasets.Cell cell, BenchReport report, long seed, double imagesPerSecond, String out) {
+        List<double[]> values = report.runs().stream().map(RunMetrics::values).toList();
+        return new SuiteRun(cell.model(), cell.dataset(), cell.task(), report.epochs(), seed, values.size(),
+                imagesPerSecond, report.params(), stats(RunMetrics.KEYS, values, false),
+                stats(RunMetrics.KEYS, values, true), out);
+    }
+
+    static SuiteRun of(SuiteDatasets.Cell cell, ClassificationReport report, long seed, double imagesPerSecond,
+                       String out) {
+        List<double[]> values = report.runs().stream().map(ClassificationRunMetrics::values).toList();
+        return new SuiteRun(cell.model(), cell.dataset(), cell.task(), report.epochs(), seed, values.size(),
+                imagesPerSecond, report.params(), stats(ClassificationRunMetrics.KEYS, values, false),
+                stats(ClassificationRunMetrics.KEYS, values, true), out);
+    }
+
+    /** Mean, or sample std (0 for a single run), of each key over the runs' value arrays. */
+    static Map<String, Double> stats(List<String> keys, List<double[]> runs, boolean std) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            double sum = 0;
+            for (double[] r : runs) {
+                sum += r[i];
+            }
+            double mean = sum / runs.size();
+            if (!std) {
+                out.put(keys.get(i), mean);
+                continue;
+            }
+            double sq = 0;
+            for (double[] r : runs) {
+                sq += (r[i] - mean) * (r[i] - mean);
+            }
+            out.put(keys.get(i), runs.size() > 1 ? Math.sqrt(sq / (runs.size() - 1)) : Double.isNaN(mean) ? Double.NaN : 0);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,112 @@
+package io.vitsom.bench.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vitsom.bench.RunMetrics;
+import io.vitsom.bench.classify.ClassificationRunMetrics;
+import io.vitsom.bench.suite.SuiteDatasets.Skipped;
+import io.vitsom.bench.suite.SuiteDatasets.Task;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuiteReportTest {
+    static final double NAN = Double.NaN;
+
+    static SuiteRun clustering(String model, String dataset, int epochs, double... purityTest) {
+        List<double[]> runs = new java.util.ArrayList<>();
+        for (double p : purityTest) {
+            runs.add(new double[] {p + 0.01, 0.8, p, 0.7, NAN, NAN, 120, 2.5, 500, 1500});
+        }
+        return new SuiteRun(model, dataset, Task.CLUSTERING, epochs, 0, runs.size(), 480, 5_000_000,
+                SuiteRun.stats(RunMetrics.KEYS, runs, false), SuiteRun.stats(RunMetrics.KEYS, runs, true),
+                "out/" + dataset + "-" + model);
+    }
+
+    static SuiteReport report() {
+        List<double[]> cls = List.<double[]>of(new double[] {0.55, 0.5, 0.5, 0.5, 0.56, 300, 100, 4, 2500, 3000});
+        SuiteRun cifar = new SuiteRun("vit_som_cls", "cifar-10-jpg", Task.CLASSIFICATION, 2, 0, 1, 110, 5_400_000,
+                SuiteRun.stats(ClassificationRunMetrics.KEYS, cls, false),
+                SuiteRun.stats(ClassificationRunMetrics.KEYS, cls, true), "out/cifar-10-jpg-vit_som_cls");
+        return new SuiteReport(
+                List.of(clustering("vit_som", "mnist", 3, 0.90, 0.92), clustering("som", "mnist", 5, 0.70), cifar),
+                List.of(new Skipped("*", "fashion-mnist", Task.CLUSTERING, "not found: no non-empty folder d/fashion-mnist"),
+                        new Skipped("vit_som_24", "usps", Task.CLUSTERING, "no 24x24 config c/vit_som_usps_24.yaml"),
+                        new Skipped("*", "cifar-100", Task.CLASSIFICATION, "not found: no non-empty folder d/cifar-100")),
+                List.of(new SuiteReport.Failure("vit_som", "usps", Task.CLUSTERING, "IllegalArgumentException: bad shape")),
+                "test machine", 60.0, "abc1234");
+    }
+
+    @Test
+    void thePaperNumbersComeFromTheBenches() {
+        assertThat(PaperLookup.clusteringPurity("vit_som", "mnist")).contains("0.955 ± 0.001");
+        assertThat(PaperLookup.clusteringPurity("vit_som_24", "fashion-mnist")).contains("0.817 ± 0.002");
+        assertThat(PaperLookup.clusteringPurity("som", "usps")).contains("0.732 ± 0.009");
+        assertThat(PaperLookup.clusteringPurity("vit_som", "cifar-10")).isEmpty();
+        assertThat(PaperLookup.classificationAccuracy("vit_som_cls", "cifar-10-jpg")).contains("0.920");
+        assertThat(PaperLookup.classificationAccuracy("vit", "cifar-100")).contains("0.604");
+    }
+
+    @Test
+    void suiteMdHasThePapersTwoTablesWithOurNumbersBesideThePapers() {
+        String md = report().markdown();
+        assertThat(md).contains("Budget 60 min of training split evenly over the 4 planned run(s)");
+        assertThat(md).contains("| Model | mnist | fashion-mnist | usps |");
+        assertThat(md).contains("| vit_som | 0.910 ± 0.014 (3 ep) / 0.955 ± 0.001 | skipped / 0.841 ± 0.006 "
+                + "| failed (see below) |");
+        assertThat(md).contains("| vit_som_24 | - / 0.936 ± 0.003 | skipped / 0.817 ± 0.002 | skipped / 0.935 ± 0.006 |");
+        assertThat(md).contains("| som | 0.700 ± 0.000 (5 ep) / 0.711 ± 0.005 |");
+        String notRun = SuiteDatasets.NOT_WIRED_REASON;
+        assertThat(md).contains("| desom | " + notRun + " | " + notRun + " | " + notRun + " |");
+        assertThat(md).contains("| url_som |").contains("| som_vae |").contains("| kmeans_latent |");
+        assertThat(md).contains("| Model | cifar-10 | cifar-100 | svhn | flowers-17 |");
+        assertThat(md).contains("| vit_som_cls | 0.550 ± 0.000 (2 ep) / 0.920 | skipped / 0.683 | - | - |");
+        assertThat(md).contains("| vit | " + notRun + " | " + notRun + " | " + notRun + " | " + notRun + " |");
+        // Not-wired rows never carry numbers.
+        md.lines().filter(l -> l.startsWith("| desom") || l.startsWith("| vit |"))
+                .forEach(l -> assertThat(l).doesNotContainPattern("\\d"));
+        assertThat(md).contains("| vit_som | mnist | 3 | 2 | 480 | 5.00M | 120.0 ± 0.0 | 2.50 ± 0.00 | 1500 | `out/mnist-vit_som` |");
+        assertThat(md).contains("| vit_som_cls | cifar-10-jpg | 2 | 1 | 110 | 5.40M | 300.0 ± 0.0 | 4.00 ± 0.00 | 3000 |");
+        assertThat(md).contains("- fashion-mnist: not found: no non-empty folder d/fashion-mnist");
+        assertThat(md).contains("- usps / vit_som_24: no 24x24 config");
+        assertThat(md).contains("## Failed\n\n- usps / vit_som: IllegalArgumentException: bad shape");
+    }
+
+    @Test
+    void suiteJsonListsRunsSkippedAndTheirContext(@TempDir Path tmp) throws Exception {
+        report().write(tmp);
+        JsonNode root = SuiteReport.JSON.readTree(tmp.resolve("suite.json").toFile());
+        assertThat(Files.readString(tmp.resolve("suite.md"))).isEqualTo(report().markdown());
+        assertThat(root.get("runs")).hasSize(3);
+        JsonNode run = root.get("runs").get(0);
+        assertThat(run.get("model").asText()).isEqualTo("vit_som");
+        assertThat(run.get("dataset").asText()).isEqualTo("mnist");
+        assertThat(run.get("epochs").asInt()).isEqualTo(3);
+        assertThat(run.get("seed").asLong()).isZero();
+        assertThat(run.get("runs").asInt()).isEqualTo(2);
+        assertThat(run.get("metrics").get("purity_test").asDouble()).isEqualTo(0.91, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(run.get("metrics").get("purity_all").isNull()).isTrue();
+        assertThat(run.get("metrics_std").get("purity_test").asDouble()).isEqualTo(Math.sqrt(0.0002), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(run.get("paper").asText()).isEqualTo("0.955 ± 0.001");
+        JsonNode cls = root.get("runs").get(2);
+        assertThat(cls.get("metrics").get("accuracy").asDouble()).isEqualTo(0.55);
+        assertThat(cls.get("task").asText()).isEqualTo("classification");
+        assertThat(root.get("skipped")).hasSize(3);
+        assertThat(root.get("skipped").get(1).get("model").asText()).isEqualTo("vit_som_24");
+        assertThat(root.get("failed").get(0).get("reason").asText()).contains("bad shape");
+        assertThat(root.get("not_wired").toString()).contains("desom", "som_vae", "kmeans_latent", "url_som", "\"vit\"");
+        assertThat(root.get("machine").asText()).isEqualTo("test machine");
+        assertThat(root.get("budget_minutes").asDouble()).isEqualTo(60.0);
+        assertThat(root.get("code_version").asText()).isEqualTo("abc1234");
+    }
+
+    @Test
+    void aClusteringOnlySuiteHasNoClassificationTable() {
+        SuiteReport r = new SuiteReport(List.of(clustering("vit_som", "mnist", 1, 0.5)), List.of(), List.of(), "m",
+                null, "v");
+        assertThat(r.markdown()).contains("No budget").contains("## Clustering").doesNotContain("## Classification");
+    }
+}
