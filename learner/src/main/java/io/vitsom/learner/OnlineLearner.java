@@ -23,7 +23,6 @@ import io.vitsom.model.train.StreamingSchedule;
 import io.vitsom.model.train.VitSomTrainer;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.Messages;
-import io.vitsom.stream.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +58,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

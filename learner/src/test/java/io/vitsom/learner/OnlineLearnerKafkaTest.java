@@ -12,7 +12,6 @@ import io.vitsom.stream.Topics;
 import io.vitsom.stream.testing.Fixtures;
 import io.vitsom.stream.testing.TestTopics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
