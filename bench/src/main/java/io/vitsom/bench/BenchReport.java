@@ -83,25 +83,7 @@ public record BenchReport(String model, String config, String dataset, Protocol 
 
     /** Mean (or sample standard deviation, 0 for a single run) of every metric over the runs. */
     double[] stat(boolean std) {
-        int k = RunMetrics.KEYS.size();
-        double[] out = new double[k];
-        for (int i = 0; i < k; i++) {
-            double sum = 0;
-            for (RunMetrics r : runs) {
-                sum += r.values()[i];
-            }
-            double mean = sum / runs.size();
-            if (!std) {
-                out[i] = mean;
-                continue;
-            }
-            double sq = 0;
-            for (RunMetrics r : runs) {
-                sq += Math.pow(r.values()[i] - mean, 2);
-            }
-            out[i] = runs.size() > 1 ? Math.sqrt(sq / (runs.size() - 1)) : (Double.isNaN(mean) ? Double.NaN : 0);
-        }
-        return out;
+        return RunStats.stat(runs.stream().map(RunMetrics::values).toList(), std);
     }
 
     /** The paper-style Markdown table. */

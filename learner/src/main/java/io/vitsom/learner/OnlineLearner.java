@@ -425,18 +425,7 @@ public final class OnlineLearner implements Runnable {
             return null;
         }
         VitSomPredictor predictor = new VitSomPredictor(model, manager);
-        int n = session.lastBatchSize;
-        float[] z = predictor.latent(session.lastBatch, n);
-        int dim = z.length / n;
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int k = 0; k < dim; k++) {
-                s += (double) z[i * dim + k] * z[i * dim + k];
-            }
-            sum += Math.sqrt(s);
-        }
-        return predictor.decodePrototypes(sum / n);
+        return predictor.decodePrototypes(predictor.meanLatentNorm(session.lastBatch, session.lastBatchSize));
     }
 
     private Session restoreOrCreate(NDManager manager) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.bench.RunStats;
 import io.vitsom.model.checkpoint.CodeVersion;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,25 +109,7 @@ public record ClassificationReport(String model, String config, String dataset, 
 
     /** Mean (or sample standard deviation, 0 for a single run) of every metric over the runs. */
     double[] stat(boolean std) {
-        int k = ClassificationRunMetrics.KEYS.size();
-        double[] out = new double[k];
-        for (int i = 0; i < k; i++) {
-            double sum = 0;
-            for (ClassificationRunMetrics r : runs) {
-                sum += r.values()[i];
-            }
-            double mean = sum / runs.size();
-            if (!std) {
-                out[i] = mean;
-                continue;
-            }
-            double sq = 0;
-            for (ClassificationRunMetrics r : runs) {
-                sq += Math.pow(r.values()[i] - mean, 2);
-            }
-            out[i] = runs.size() > 1 ? Math.sqrt(sq / (runs.size() - 1)) : (Double.isNaN(mean) ? Double.NaN : 0);
-        }
-        return out;
+        return RunStats.stat(runs.stream().map(ClassificationRunMetrics::values).toList(), std);
     }
 
     /** The paper-style Markdown table. */

@@ -2,6 +2,7 @@ package io.vitsom.bench.suite;
 
 import io.vitsom.bench.BenchReport;
 import io.vitsom.bench.RunMetrics;
+import io.vitsom.bench.RunStats;
 import io.vitsom.bench.classify.ClassificationReport;
 import io.vitsom.bench.classify.ClassificationRunMetrics;
 import java.util.Collections;
@@ -53,22 +54,10 @@ public record SuiteRun(String model, String dataset, SuiteDatasets.Task task, in
 
     /** Mean, or sample std (0 for a single run), of each key over the runs' value arrays. */
     static Map<String, Double> stats(List<String> keys, List<double[]> runs, boolean std) {
+        double[] values = RunStats.stat(runs, std);
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
-            double sum = 0;
-            for (double[] r : runs) {
-                sum += r[i];
-            }
-            double mean = sum / runs.size();
-            if (!std) {
-                out.put(keys.get(i), mean);
-                continue;
-            }
-            double sq = 0;
-            for (double[] r : runs) {
-                sq += (r[i] - mean) * (r[i] - mean);
-            }
-            out.put(keys.get(i), runs.size() > 1 ? Math.sqrt(sq / (runs.size() - 1)) : Double.isNaN(mean) ? Double.NaN : 0);
+            out.put(keys.get(i), values[i]);
         }
         return out;
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.vitsom.model.nn.Autograd;
+import io.vitsom.model.train.Losses;
 import java.util.Objects;
 
 /**
@@ -60,12 +61,7 @@ public final class DesomPredictor {
             NDArray distances = model.som().forward(parameterStore, new NDList(code), false).singletonOrThrow();
             NDArray bmuArray = distances.argMin(1);
             long[] bmus = bmuArray.toLongArray();
-            float[] all = distances.toFloatArray();
-            float[] bmuDistances = new float[batch];
-            int units = config.units();
-            for (int i = 0; i < batch; i++) {
-                bmuDistances[i] = all[i * units + (int) bmus[i]];
-            }
+            float[] bmuDistances = Losses.gatherRows(distances, bmus);
             return new Assignments(bmus, bmuDistances, code.toFloatArray(), config.latentDim());
         }
     }

@@ -139,17 +139,22 @@ public final class VitSomPredictor {
     public double meanLatentNorm(ImageSet data, int sample) {
         int n = Math.min(sample, data.size());
         int[] indices = java.util.stream.IntStream.range(0, n).toArray();
-        float[] z = latent(data.batch(indices), n);
-        int dim = z.length / n;
+        return meanLatentNorm(data.batch(indices), n);
+    }
+
+    /** Mean L2 norm of the SOM input vectors of a batch of {@code [batch, C, H, W]} floats (decoding scale). */
+    public double meanLatentNorm(float[] images, int batch) {
+        float[] z = latent(images, batch);
+        int dim = z.length / batch;
         double sum = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < batch; i++) {
             double s = 0;
             for (int k = 0; k < dim; k++) {
                 s += (double) z[i * dim + k] * z[i * dim + k];
             }
             sum += Math.sqrt(s);
         }
-        return sum / n;
+        return sum / batch;
     }
 
     /**

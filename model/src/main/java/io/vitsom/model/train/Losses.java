@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /** Loss pieces shared by the trainer and the evaluator. */
-final class Losses {
+public final class Losses {
     private Losses() {
     }
 
@@ -30,7 +30,7 @@ final class Losses {
     }
 
     /** {@code distances[i, index[i]]} for every row, copied to Java. */
-    static float[] gatherRows(NDArray distances, long[] index) {
+    public static float[] gatherRows(NDArray distances, long[] index) {
         float[] all = distances.toFloatArray();
         int units = (int) distances.getShape().get(1);
         float[] out = new float[index.length];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.vitsom.model.GcChurn;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -202,25 +203,12 @@ class DesomTrainerTest {
             model.initialize(manager);
             try (DesomTrainer trainer = new DesomTrainer(model, manager)) {
                 trainer.setIteration(10);
-                trainer.step(clusters(16, 8), 16, gcBeforeBackward ? DesomTrainerTest::collectGarbage : () -> { });
+                trainer.step(clusters(16, 8), 16, gcBeforeBackward ? GcChurn::collectGarbage : () -> { });
             }
             Map<String, float[]> out = new LinkedHashMap<>();
             model.namedParameters().forEach((name, p) -> out.put(name, p.getArray().toFloatArray()));
             return out;
         }
-    }
-
-    private static void collectGarbage() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        // Freshly allocated garbage makes reuse of any freed scalar buffer visible.
-        byte[][] churn = new byte[64][];
-        for (int i = 0; i < churn.length; i++) {
-            churn[i] = new byte[1 << 16];
-            Arrays.fill(churn[i], (byte) 0x7f);
-        }
-        System.gc();
     }
 
     @Test

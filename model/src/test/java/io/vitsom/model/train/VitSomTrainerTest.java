@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.vitsom.model.GcChurn;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.nn.VitSom;
@@ -50,25 +51,12 @@ class VitSomTrainerTest {
             try (VitSomTrainer trainer = new VitSomTrainer(model, manager, new EpochSchedule(config, plan))) {
                 trainer.setStepCount(5); // non-zero gamma so the SOM loss contributes gradients
                 int[] labels = config.classification() ? new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0} : null;
-                trainer.step(images(16, 3), labels, 16, gcBeforeBackward ? VitSomTrainerTest::collectGarbage : () -> { });
+                trainer.step(images(16, 3), labels, 16, gcBeforeBackward ? GcChurn::collectGarbage : () -> { });
             }
             Map<String, float[]> out = new LinkedHashMap<>();
             model.namedParameters().forEach((name, p) -> out.put(name, p.getArray().toFloatArray()));
             return out;
         }
-    }
-
-    private static void collectGarbage() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        // Freshly allocated garbage makes reuse of any freed scalar buffer visible.
-        byte[][] churn = new byte[64][];
-        for (int i = 0; i < churn.length; i++) {
-            churn[i] = new byte[1 << 16];
-            java.util.Arrays.fill(churn[i], (byte) 0x7f);
-        }
-        System.gc();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.vitsom.model.GcChurn;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -279,25 +280,12 @@ class SomVaeTrainerTest {
             SomVae model = SomVae.builder().setConfig(SMALL).build();
             model.initialize(manager);
             try (SomVaeTrainer trainer = new SomVaeTrainer(model, manager)) {
-                trainer.step(clusters(16, 8), 16, gcBeforeBackward ? SomVaeTrainerTest::collectGarbage : () -> { });
+                trainer.step(clusters(16, 8), 16, gcBeforeBackward ? GcChurn::collectGarbage : () -> { });
             }
             Map<String, float[]> out = new LinkedHashMap<>();
             model.namedParameters().forEach((name, p) -> out.put(name, p.getArray().toFloatArray()));
             return out;
         }
-    }
-
-    private static void collectGarbage() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        // Freshly allocated garbage makes reuse of any freed scalar buffer visible.
-        byte[][] churn = new byte[64][];
-        for (int i = 0; i < churn.length; i++) {
-            churn[i] = new byte[1 << 16];
-            Arrays.fill(churn[i], (byte) 0x7f);
-        }
-        System.gc();
     }
 
     @Test
