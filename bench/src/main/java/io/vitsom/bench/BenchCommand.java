@@ -7,16 +7,17 @@ import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code vitsom bench}: train from scratch on a dataset and report clustering purity/NMI like the paper. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train ViT-SOM (or the Kohonen SOM baseline) from scratch on a dataset and report purity and NMI.",
+        description = {"Train ViT-SOM or a baseline (Kohonen SOM on pixels, DESOM, SOM-VAE) from scratch on a dataset and "
+                        + "report purity and NMI, grouped purity, QE/TE, trustworthiness and a t-SNE of the latent.",
                 "Classification configs (num_classes > 0) report test accuracy and macro P/R/F1 instead (results.json, results.md, model/).",
-                "Writes results.json, results.md, prototypes.png, label_map.png, hits.png and model/ into --out."})
+                "Writes results.json, results.md, prototypes.png, label_map.png, hits.png, projection.png and (ViT-SOM) model/ "
+                        + "into --out."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "YAML config, e.g. configs/vit_som_mnist.yaml")
     Path config;
@@ -40,8 +41,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "split: train on train, evaluate train and test; reference: the paper's train+test protocol (default: ${DEFAULT-VALUE})")
     String protocol;
 
-    @Option(names = "--model", defaultValue = "vit_som", description = "vit_som or som (Kohonen SOM on pixels) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "vit_som",
+            description = "vit_som, som (Kohonen SOM on pixels), desom or som_vae (default: ${DEFAULT-VALUE})")
     String model;
+
+    @Option(names = "--map", description = "a baseline's map as ROWSxCOLS (default: the config's for som, 8x8 for "
+            + "desom and som_vae as in their papers)")
+    String map;
+
+    @Option(names = "--projection-epochs", split = ",",
+            description = "ViT-SOM epochs after which to write a t-SNE of the latent (projection-epoch-N.png), e.g. 1,5,10")
+    java.util.List<Integer> projectionEpochs = java.util.List.of();
 
     @Option(names = "--out", description = "output directory (default: runs/bench-<dataset>-<model>)")
     Path out;
@@ -52,23 +62,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Protocol p = switch (protocol.toLowerCase(Locale.ROOT)) {
-            case "split" -> Protocol.SPLIT;
-            case "reference" -> Protocol.REFERENCE;
-            default -> throw new IllegalArgumentException("--protocol must be split or reference, got " + protocol);
-        };
-        ModelKind kind = switch (model.toLowerCase(Locale.ROOT)) {
-            case "vit_som", "vit-som" -> ModelKind.VIT_SOM;
-            case "som" -> ModelKind.SOM;
-            default -> throw new IllegalArgumentException("--model must be vit_som or som, got " + model);
-        };
+        Protocol p = Protocol.parse(protocol);
+        ModelKind kind = ModelKind.parse(model);
+        MapSize mapSize = map == null ? null : MapSize.parse(map);
         VitSomConfig cfg = ConfigLoader.load(config);
         System.err.println("loading " + data + " ...");
         Splits splits = DatasetLoader.load(data, null);
         // --- classification configs (num_classes > 0): the reference's classification protocol ---
         if (cfg.classification()) {
-            if (kind != ModelKind.VIT_SOM || p != Protocol.SPLIT) {
-                throw new IllegalArgumentException("classification configs take neither --model som nor --protocol "
+            if (kind != ModelKind.VIT_SOM || p != Protocol.SPLIT || mapSize != null) {
+                throw new IllegalArgumentException("classification configs take no --model, --map or --protocol "
                         + "reference: they train the config's model_arch on the 80/20 train/validation cut");
             }
             Path clsDir = out != null ? out
@@ -79,7 +82,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // --- end classification ---
         Path dir = out != null ? out : Path.of("runs", "bench-" + splits.name() + "-" + kind.label());
-        BenchOptions options = new BenchOptions(config, data, epochs, limit, runs, seed, p, dir, kind, epochEvalLimit);
+        BenchOptions options = new BenchOptions(config, data, epochs, limit, runs, seed, p, dir, kind, epochEvalLimit,
+                mapSize, projectionEpochs);
         new ClusteringBench(options, System.out).run(cfg, splits);
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.vitsom.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Options of one clustering benchmark.
@@ -13,12 +14,30 @@ import java.nio.file.Path;
  * @param seed first seed
  * @param protocol split or reference
  * @param out output directory
- * @param model ViT-SOM or the Kohonen baseline
+ * @param model ViT-SOM or a baseline
  * @param epochEvalLimit images of the training set evaluated after every epoch
+ * @param mapSize the baseline's map instead of its default (the config's map for the Kohonen SOM, 8x8 for DESOM
+ *     and SOM-VAE), or null; ViT-SOM always uses its config's map
+ * @param projectionEpochs ViT-SOM epochs after which the latent space is projected to 2-D (projection-epoch-N.png);
+ *     every model is projected once after training (projection.png)
  */
 public record BenchOptions(Path configFile, Path dataDir, Integer epochs, Integer limit, int runs, long seed,
-                           Protocol protocol, Path out, ModelKind model, int epochEvalLimit) {
+                           Protocol protocol, Path out, ModelKind model, int epochEvalLimit, MapSize mapSize,
+                           List<Integer> projectionEpochs) {
+    /** Options with the model's default map and no per-epoch projection. */
+    public BenchOptions(Path configFile, Path dataDir, Integer epochs, Integer limit, int runs, long seed,
+                        Protocol protocol, Path out, ModelKind model, int epochEvalLimit) {
+        this(configFile, dataDir, epochs, limit, runs, seed, protocol, out, model, epochEvalLimit, null, List.of());
+    }
+
     public BenchOptions {
+        projectionEpochs = List.copyOf(projectionEpochs);
+        if (projectionEpochs.stream().anyMatch(e -> e <= 0)) {
+            throw new IllegalArgumentException("--projection-epochs must be > 0, got " + projectionEpochs);
+        }
+        if (mapSize != null && model == ModelKind.VIT_SOM) {
+            throw new IllegalArgumentException("--map applies to the baselines; ViT-SOM takes its map from the config");
+        }
         if (epochs != null && epochs <= 0) {
             throw new IllegalArgumentException("--epochs must be > 0, got " + epochs);
         }

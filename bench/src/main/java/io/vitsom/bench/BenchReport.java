@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.bench.maps.MapQuality;
 import io.vitsom.model.checkpoint.CodeVersion;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,7 +102,8 @@ public record BenchReport(String model, String config, String dataset, Protocol 
                 + "| # Params | Train time (s) | Inference time (s) | Train img/s | Peak RSS (MB) |\n");
         sb.append("| :--- |").append(" :---: |".repeat(11)).append('\n');
         sb.append("| ").append(model).append(" (ours)");
-        for (int i = 0; i < RunMetrics.KEYS.size(); i++) {
+        int own = RunMetrics.KEYS.size() - MapQuality.KEYS.size();
+        for (int i = 0; i < own; i++) {
             if (i == 6) {
                 sb.append(" | ").append(formatParams(params));
             }
@@ -111,6 +113,17 @@ public record BenchReport(String model, String config, String dataset, Protocol 
         PaperNumbers.purity(model, dataset, config).ifPresent(p -> sb.append(String.format(Locale.ROOT,
                 "| %s (paper, train+test protocol, 200-500 epochs on a GPU) | | | | | %s | | %s | | | | |%n",
                 model, p.purity(), p.params())));
+        sb.append("\nOn the evaluated set (").append(protocol == Protocol.REFERENCE ? "train+test" : "test split")
+                .append("): purity/NMI after Ward grouping of the units into k = classes and k = 64 clusters, ")
+                .append("quantization and topographic error, trustworthiness and neighbourhood preservation (latent ")
+                .append("space vs. BMU grid positions, k = 10), and for ViT-SOM k-means (k = classes) on the latent:")
+                .append("\n\n|");
+        MapQuality.KEYS.forEach(k -> sb.append(' ').append(k).append(" |"));
+        sb.append("\n|").append(" :---: |".repeat(MapQuality.KEYS.size())).append("\n|");
+        for (int i = own; i < RunMetrics.KEYS.size(); i++) {
+            sb.append(' ').append(cell(mean[i], std[i], 3)).append(" |");
+        }
+        sb.append('\n');
         sb.append("\nPurity and NMI after each epoch (first run, on up to the first training images shown):\n\n");
         sb.append("| Epoch | Loss | Purity | NMI | Train seconds |\n| ---: | ---: | ---: | ---: | ---: |\n");
         for (RunMetrics.EpochLog e : runs.get(0).epochLog()) {

@@ -3,12 +3,15 @@ package io.vitsom.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.bench.maps.KohonenMap;
+import io.vitsom.bench.maps.MapQuality;
+import io.vitsom.bench.maps.TrainedMap;
+import io.vitsom.bench.maps.VitSomMap;
+import io.vitsom.bench.projection.LatentProjection;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.data.Splits;
-import io.vitsom.model.infer.Assignments;
-import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.metrics.ClusteringMetrics;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.render.MapImages;
@@ -28,12 +31,16 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * The offline clustering benchmark: trains ViT-SOM (or the Kohonen SOM baseline) from scratch on a dataset
- * under a protocol, evaluates purity and NMI, and writes results and map images. The CLI is {@link BenchCommand}.
+ * The offline clustering benchmark: trains ViT-SOM or a baseline (Kohonen SOM on pixels, DESOM, SOM-VAE) from
+ * scratch on a dataset under a protocol, evaluates purity and NMI with units as clusters plus {@link MapQuality},
+ * and writes results, map images and latent projections. Every model is evaluated through {@link TrainedMap}, so
+ * the numbers mean the same for all of them. The CLI is {@link BenchCommand}.
  */
 public final class ClusteringBench {
     /** Batch size of inference passes (BMU assignment). */
     static final int EVAL_BATCH = 256;
+    /** Images of the evaluated set in each latent projection (t-SNE is quadratic in them). */
+    static final int PROJECTION_SAMPLE = 1000;
 
     private final BenchOptions options;
     private final PrintStream log;
@@ -44,11 +51,15 @@ public final class ClusteringBench {
     }
 
     /** The images a protocol trains on and evaluates. */
-    record Data(String dataset, ImageSet train, ImageSet test, ImageSet all) {
+    public record Data(String dataset, ImageSet train, ImageSet test, ImageSet all) {
+        /** What the protocol trains on: train+test under reference, the training split under split. */
+        public ImageSet trainingSet() {
+            return all != null ? all : train;
+        }
     }
 
     /** Selects train/eval sets from the splits as the protocol says; {@code limit} cuts the training set. */
-    static Data select(Splits splits, Protocol protocol, Integer limit) {
+    public static Data select(Splits splits, Protocol protocol, Integer limit) {
         ImageSet train = splits.train();
         ImageSet test = splits.test().orElse(null);
         if (protocol == Protocol.REFERENCE) {
@@ -61,37 +72,41 @@ public final class ClusteringBench {
     /** Runs the benchmark and writes every output file; returns the report that was written. */
     public BenchReport run(VitSomConfig config, Splits splits) throws IOException {
         Data data = select(splits, options.protocol(), options.limit());
-        ImageSet trainSet = data.all() != null ? data.all() : data.train();
-        requireShape(config, trainSet);
+        ImageSet trainSet = data.trainingSet();
+        if (options.model() == ModelKind.VIT_SOM || options.model() == ModelKind.SOM) {
+            requireShape(config, trainSet);
+        }
         if (!trainSet.fullyLabelled()) {
             throw new IllegalArgumentException(trainSet.name() + " has unlabelled images: purity and NMI need labels");
         }
-        int epochs = options.epochs() != null ? options.epochs() : config.totalEpochs();
         // The schedules follow the budget actually run: epochs and (limited) training-set size.
-        VitSomConfig runConfig = Budgets.scaleToEpochs(config, epochs);
+        Baselines.Plan plan = Baselines.plan(options.model(), options.epochs(), options.mapSize(), config,
+                trainSet.size());
+        VitSomConfig runConfig = Budgets.scaleToEpochs(config, plan.epochs());
         Files.createDirectories(options.out());
-        log.printf(Locale.ROOT, "bench: %s on %s (%s protocol): train %d images of %s, %d epoch(s), batch %d, %d run(s)%n",
+        log.printf(Locale.ROOT, "bench: %s on %s (%s protocol): train %d images of %s, %s, %d run(s)%n",
                 options.model().label(), data.dataset(), options.protocol().name().toLowerCase(Locale.ROOT),
-                trainSet.size(), trainSet.shape(), epochs, runConfig.batchSize(), options.runs());
+                trainSet.size(), trainSet.shape(), plan.describe(), options.runs());
         List<RunMetrics> runs = new ArrayList<>();
         long params = 0;
+        int batchSize = runConfig.batchSize();
         for (int r = 0; r < options.runs(); r++) {
             long seed = options.seed() + r;
             log.printf(Locale.ROOT, "run %d/%d, seed %d%n", r + 1, options.runs(), seed);
             boolean keepArtifacts = r == 0;
-            if (options.model() == ModelKind.SOM) {
-                runs.add(runKohonen(runConfig, data, trainSet, epochs, seed, keepArtifacts));
-                params = (long) runConfig.som().units() * trainSet.imageSize();
-            } else {
-                try (NDManager manager = NDManager.newBaseManager()) {
-                    RunMetrics m = runVitSom(runConfig, data, trainSet, epochs, seed, manager, keepArtifacts);
-                    runs.add(m);
-                }
-                params = vitSomParameterCount(runConfig);
+            Trained trained = switch (options.model()) {
+                case VIT_SOM -> trainVitSom(runConfig, data, trainSet, plan.epochs(), seed, keepArtifacts);
+                case SOM -> trainKohonen(runConfig, trainSet, plan, seed);
+                case DESOM, SOM_VAE -> Baselines.train(options.model(), plan, trainSet, seed, options.epochEvalLimit(), log);
+            };
+            try (TrainedMap map = trained.map()) {
+                params = trained.params();
+                batchSize = trained.batchSize() > 0 ? trained.batchSize() : batchSize;
+                runs.add(measure(map, data, trainSet, seed, trained, keepArtifacts));
             }
         }
         BenchReport report = new BenchReport(options.model().label(), options.configFile().toString(), data.dataset(),
-                options.protocol(), epochs, options.limit(), trainSet.size(), runConfig.batchSize(),
+                options.protocol(), plan.epochs(), options.limit(), trainSet.size(), batchSize,
                 Engine.getInstance().defaultDevice().toString(), ProcessStats.machine(), params, runs);
         report.write(options.out());
         log.println();
@@ -100,22 +115,60 @@ public final class ClusteringBench {
         return report;
     }
 
-    private RunMetrics runVitSom(VitSomConfig config, Data data, ImageSet trainSet, int epochs, long seed,
-                                 NDManager manager, boolean keepArtifacts) throws IOException {
+    /**
+     * A model after training, before evaluation.
+     *
+     * @param batchSize the training batch, or 0 where the model has none (the online Kohonen SOM)
+     */
+    record Trained(TrainedMap map, long params, int batchSize, double trainSeconds, double imagesPerSecond,
+                   List<RunMetrics.EpochLog> epochLog) {
+    }
+
+    /** Purity/NMI per protocol, the map-quality metrics, and (first run) the maps and the projection. */
+    private RunMetrics measure(TrainedMap map, Data data, ImageSet trainSet, long seed, Trained trained,
+                               boolean keepArtifacts) throws IOException {
+        Evaluation eval = evaluate(data, map::bmus);
+        log.println("measuring map quality (Ward grouping, QE/TE, trustworthiness"
+                + (options.model() == ModelKind.VIT_SOM ? ", k-means on the latent" : "") + ") ...");
+        MapQuality quality = MapQuality.measure(map, eval.evaluatedSet(), eval.evaluatedBmus(),
+                options.model() == ModelKind.VIT_SOM, seed);
+        if (keepArtifacts) {
+            ImageSet labelled = data.all() != null ? data.all() : data.train();
+            writeMaps(map.grid(), labelled, eval.trainOrAllBmus(), map.prototypeImages());
+            project(map, eval.evaluatedSet(), "after training", options.out().resolve("projection.png"), seed);
+        }
+        return eval.toMetrics(seed, trained.trainSeconds(), trained.imagesPerSecond(), trained.epochLog(), quality);
+    }
+
+    /** Writes a t-SNE projection of the latent of the first images of {@code set}, coloured by label. */
+    private void project(TrainedMap map, ImageSet set, String when, Path png, long seed) throws IOException {
+        ImageSet sample = set.limit(Math.min(PROJECTION_SAMPLE, set.size()));
+        long t0 = System.nanoTime();
+        LatentProjection.write(map.latent(sample), map.latentDim(), sample.labels(),
+                sample.classNames().isEmpty() ? null : sample.classNames().toArray(String[]::new),
+                String.format(Locale.ROOT, "%s latent, t-SNE of %d %s images, %s", options.model().label(),
+                        sample.size(), set.name(), when), seed, png);
+        log.printf(Locale.ROOT, "wrote %s (t-SNE of %d images, %.1f s)%n", png.getFileName(), sample.size(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private Trained trainVitSom(VitSomConfig config, Data data, ImageSet trainSet, int epochs, long seed,
+                                boolean keepArtifacts) throws IOException {
         Engine.getInstance().setRandomSeed((int) seed);
+        NDManager manager = NDManager.newBaseManager();
         VitSom model = VitSom.builder().setConfig(config).build();
         model.initialize(manager);
+        VitSomMap map = new VitSomMap(model, manager, trainSet, true);
         TrainingPlan plan = new TrainingPlan(trainSet.size(), config.batchSize(), epochs);
         ImageSet epochEval = trainSet.limit(options.epochEvalLimit());
-        VitSomPredictor predictor = new VitSomPredictor(model, manager);
         List<RunMetrics.EpochLog> epochLog = new ArrayList<>();
         Random shuffle = new Random(seed);
         double trainSeconds = 0;
         try (VitSomTrainer trainer = new VitSomTrainer(model, manager, new EpochSchedule(config, plan))) {
             Progress progress = new Progress("train", plan.totalSteps());
-            int[] order = identity(trainSet.size());
+            int[] order = EpochOrder.identity(trainSet.size());
             for (int epoch = 0; epoch < epochs; epoch++) {
-                shuffleInPlace(order, shuffle);
+                EpochOrder.shuffle(order, shuffle);
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
                 int imagesThisEpoch = 0;
@@ -132,18 +185,18 @@ public final class ClusteringBench {
                             s.gamma(), java.util.Arrays.stream(s.bmus()).distinct().count()));
                 }
                 trainSeconds += (System.nanoTime() - epochStart) / 1e9;
-                Clustering c = Clustering.of(predictor.assign(epochEval, EVAL_BATCH, null).bmu(), epochEval);
+                Clustering c = Clustering.of(map.bmus(epochEval), epochEval);
                 epochLog.add(new RunMetrics.EpochLog(epoch + 1, lossSum / imagesThisEpoch, c.purity(), c.nmi(), trainSeconds));
                 log.printf(Locale.ROOT, "epoch %d: loss %.4f, purity %.4f, NMI %.4f on %d training images (%.0f s)%n",
                         epoch + 1, lossSum / imagesThisEpoch, c.purity(), c.nmi(), epochEval.size(), trainSeconds);
+                if (keepArtifacts && options.projectionEpochs().contains(epoch + 1)) {
+                    ImageSet evaluated = data.all() != null ? data.all() : data.test() != null ? data.test() : data.train();
+                    project(map, evaluated, "epoch " + (epoch + 1),
+                            options.out().resolve("projection-epoch-" + (epoch + 1) + ".png"), seed);
+                }
             }
         }
-        Evaluation eval = evaluate(data, set -> predictor.assign(set, EVAL_BATCH, null).bmu());
         if (keepArtifacts) {
-            ImageSet labelled = data.all() != null ? data.all() : data.train();
-            int[] bmus = eval.trainOrAllBmus();
-            double norm = predictor.meanLatentNorm(labelled, 512);
-            writeMaps(config, labelled, bmus, predictor.decodePrototypes(norm));
             ObjectNode provenance = BenchReport.JSON.createObjectNode();
             provenance.put("dataset", data.dataset());
             provenance.put("data_path", options.dataDir().toAbsolutePath().toString());
@@ -156,12 +209,13 @@ public final class ClusteringBench {
             Checkpoint.save(options.out().resolve("model"), model, java.util.Map.of(), plan.totalSteps(),
                     plan.totalSteps(), seed, provenance);
         }
-        return eval.toMetrics(seed, trainSeconds, trainSet.size() * (double) epochs / trainSeconds, epochLog);
+        return new Trained(map, model.trainableParameterCount(), config.batchSize(), trainSeconds,
+                trainSet.size() * (double) epochs / trainSeconds, epochLog);
     }
 
-    private RunMetrics runKohonen(VitSomConfig config, Data data, ImageSet trainSet, int epochs, long seed,
-                                  boolean keepArtifacts) throws IOException {
-        SomGrid grid = config.som().grid();
+    private Trained trainKohonen(VitSomConfig config, ImageSet trainSet, Baselines.Plan plan, long seed) {
+        SomGrid grid = plan.grid(config);
+        int epochs = plan.epochs();
         KohonenSom som = new KohonenSom(grid, trainSet.imageSize(), seed);
         ImageSet epochEval = trainSet.limit(options.epochEvalLimit());
         Progress progress = new Progress("train", (long) epochs * trainSet.size());
@@ -175,22 +229,25 @@ public final class ClusteringBench {
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Clustering c = Clustering.of(som.bmus(epochEval), epochEval);
         epochLog.add(new RunMetrics.EpochLog(epochs, Double.NaN, c.purity(), c.nmi(), trainSeconds));
-        Evaluation eval = evaluate(data, som::bmus);
-        if (keepArtifacts) {
-            ImageSet labelled = data.all() != null ? data.all() : data.train();
-            writeMaps(config, labelled, eval.trainOrAllBmus(), som.prototypes());
-        }
-        return eval.toMetrics(seed, trainSeconds, trainSet.size() * (double) epochs / trainSeconds, epochLog);
+        return new Trained(new KohonenMap(som), (long) grid.units() * trainSet.imageSize(), 0, trainSeconds,
+                trainSet.size() * (double) epochs / trainSeconds, epochLog);
     }
 
-    /** Assignments of the protocol's evaluation sets, and how long assigning the reported set took. */
-    record Evaluation(Clustering train, Clustering test, Clustering all, int[] trainOrAllBmus, double inferenceSeconds) {
-        RunMetrics toMetrics(long seed, double trainSeconds, double imagesPerSecond, List<RunMetrics.EpochLog> log) {
+    /**
+     * Assignments of the protocol's evaluation sets, and how long assigning the reported set took.
+     *
+     * @param evaluatedSet the set the protocol reports on (train+test, else the test split, else the training set)
+     * @param evaluatedBmus the BMUs of {@code evaluatedSet}
+     */
+    record Evaluation(Clustering train, Clustering test, Clustering all, int[] trainOrAllBmus, double inferenceSeconds,
+                      ImageSet evaluatedSet, int[] evaluatedBmus) {
+        RunMetrics toMetrics(long seed, double trainSeconds, double imagesPerSecond, List<RunMetrics.EpochLog> log,
+                             MapQuality quality) {
             double nan = Double.NaN;
             return new RunMetrics(seed, train == null ? nan : train.purity(), train == null ? nan : train.nmi(),
                     test == null ? nan : test.purity(), test == null ? nan : test.nmi(),
                     all == null ? nan : all.purity(), all == null ? nan : all.nmi(),
-                    trainSeconds, inferenceSeconds, imagesPerSecond, ProcessStats.peakRssMb(), log);
+                    trainSeconds, inferenceSeconds, imagesPerSecond, ProcessStats.peakRssMb(), log, quality);
         }
     }
 
@@ -203,23 +260,22 @@ public final class ClusteringBench {
             long t0 = System.nanoTime();
             int[] bmus = assigner.bmus(data.all());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Evaluation(null, null, Clustering.of(bmus, data.all()), bmus, seconds);
+            return new Evaluation(null, null, Clustering.of(bmus, data.all()), bmus, seconds, data.all(), bmus);
         }
         int[] trainBmus = assigner.bmus(data.train());
-        Clustering test = null;
-        double seconds = Double.NaN;
-        if (data.test() != null) {
-            long t0 = System.nanoTime();
-            int[] testBmus = assigner.bmus(data.test());
-            seconds = (System.nanoTime() - t0) / 1e9;
-            test = Clustering.of(testBmus, data.test());
+        if (data.test() == null) {
+            return new Evaluation(Clustering.of(trainBmus, data.train()), null, null, trainBmus, Double.NaN,
+                    data.train(), trainBmus);
         }
-        return new Evaluation(Clustering.of(trainBmus, data.train()), test, null, trainBmus, seconds);
+        long t0 = System.nanoTime();
+        int[] testBmus = assigner.bmus(data.test());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Evaluation(Clustering.of(trainBmus, data.train()), Clustering.of(testBmus, data.test()), null,
+                trainBmus, seconds, data.test(), testBmus);
     }
 
-    private void writeMaps(VitSomConfig config, ImageSet labelled, int[] bmus, float[][] prototypeImages)
+    private void writeMaps(SomGrid grid, ImageSet labelled, int[] bmus, float[][] prototypeImages)
             throws IOException {
-        SomGrid grid = config.som().grid();
         int units = grid.units();
         int scale = units > 900 ? 1 : 2;
         MapImages.writePng(MapImages.prototypeMosaic(prototypeImages, labelled.channels(), labelled.height(),
@@ -231,32 +287,7 @@ public final class ClusteringBench {
                 options.out().resolve("hits.png"));
     }
 
-    static long vitSomParameterCount(VitSomConfig config) {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            VitSom model = VitSom.builder().setConfig(config).build();
-            model.initialize(manager);
-            return model.trainableParameterCount();
-        }
-    }
-
     static void requireShape(VitSomConfig config, ImageSet data) {
         config.requireInput(data.channels(), data.height(), data.width(), data.name());
-    }
-
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
-    }
-
-    private static void shuffleInPlace(int[] a, Random random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

@@ -17,13 +17,18 @@ public final class PaperNumbers {
     public record Entry(String purity, String params) {
     }
 
+    /** The paper's clustering column of a dataset name: 0 MNIST, 1 Fashion-MNIST, 2 USPS, -1 none. */
+    public static int column(String dataset) {
+        String d = dataset.toLowerCase(Locale.ROOT);
+        return d.contains("fashion") || d.contains("fmnist") ? 1 : d.contains("usps") ? 2 : d.contains("mnist") ? 0 : -1;
+    }
+
     /**
      * The paper's purity of {@code model} ({@code vit_som} or {@code som}) on {@code dataset}; {@code configPath}
      * containing {@code _24} selects the 24x24 ViT-SOM row.
      */
     public static Optional<Entry> purity(String model, String dataset, String configPath) {
-        String d = dataset.toLowerCase(Locale.ROOT);
-        int column = d.contains("fashion") || d.contains("fmnist") ? 1 : d.contains("usps") ? 2 : d.contains("mnist") ? 0 : -1;
+        int column = column(dataset);
         if (column < 0) {
             return Optional.empty();
         }

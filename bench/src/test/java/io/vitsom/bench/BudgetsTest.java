@@ -39,6 +39,6 @@ class BudgetsTest {
 
     private static RunMetrics run(long seed, double purity) {
         return new RunMetrics(seed, purity, 0.5, purity, 0.5, Double.NaN, Double.NaN, 10, 1, 100, 500,
-                List.of(new RunMetrics.EpochLog(1, 0.1, purity, 0.5, 10)));
+                List.of(new RunMetrics.EpochLog(1, 0.1, purity, 0.5, 10)), io.vitsom.bench.maps.MapQuality.NONE);
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.bench.EpochOrder;
 import io.vitsom.bench.ProcessStats;
 import io.vitsom.bench.Progress;
 import io.vitsom.model.checkpoint.Checkpoint;
@@ -150,7 +151,7 @@ public final class ClassificationBench {
                 order[i] = i;
             }
             for (int epoch = 0; epoch < epochs; epoch++) {
-                shuffleInPlace(order, shuffle);
+                EpochOrder.shuffle(order, shuffle);
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
                 int seen = 0;
@@ -267,14 +268,5 @@ public final class ClassificationBench {
                 o.scheduler(), warmup, o.weightDecay(), o.layerDecay(), o.smoothing());
         return new VitSomConfig(config.modelArch(), epochs, config.batchSize(), config.gamma(), config.som(),
                 config.vit(), scaled, config.data());
-    }
-
-    private static void shuffleInPlace(int[] a, Random random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

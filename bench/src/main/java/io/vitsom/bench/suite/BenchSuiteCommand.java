@@ -1,5 +1,6 @@
 package io.vitsom.bench.suite;
 
+import io.vitsom.bench.Baselines;
 import io.vitsom.bench.BenchOptions;
 import io.vitsom.bench.BenchReport;
 import io.vitsom.bench.ClusteringBench;
@@ -37,8 +38,8 @@ import picocli.CommandLine.Option;
         description = {"Run the paper's benchmark tables on every dataset found under --data-root, within a time budget.",
                 "Datasets by folder name: mnist, fashion-mnist, usps (clustering); cifar-10-jpg, cifar-10, cifar-100, svhn, "
                         + "flowers-17 (classification). Missing ones are listed as skipped.",
-                "Wired models: vit_som, vit_som_24, som (clustering), vit_som_cls (classification); desom, som_vae, "
-                        + "kmeans_latent, url_som and vit are listed as not wired yet.",
+                "Clustering rows: vit_som, vit_som_24, kmeans_latent (k-means on the vit_som latent), som (24x24), "
+                        + "som_40, desom (8x8), desom_24, desom_40, som_vae; classification: vit_som_cls, vit.",
                 "Writes OUT/suite.json, OUT/suite.md and OUT/<dataset>-<model>/ per run."})
 public final class BenchSuiteCommand implements Callable<Integer> {
     @Option(names = "--suite", defaultValue = "all", description = "clustering, classification or all (default: ${DEFAULT-VALUE})")
@@ -66,6 +67,13 @@ public final class BenchSuiteCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "train on N images of each training split (smoke runs)")
     Integer limit;
 
+    @Option(names = "--models", split = ",", description = "only these rows, e.g. vit_som,som,desom (default: all)")
+    java.util.Set<String> models;
+
+    @Option(names = "--protocol", defaultValue = "split", description = "clustering protocol: split (train on train, "
+            + "report test) or reference (the paper's: train and report on train+test) (default: ${DEFAULT-VALUE})")
+    String protocol;
+
     @Override
     public Integer call() throws Exception {
         if (runs <= 0) {
@@ -74,8 +82,18 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         if (limit != null && limit <= 1) {
             throw new IllegalArgumentException("--limit must be > 1, got " + limit);
         }
-        SuiteDatasets.Plan plan = SuiteDatasets.discover(dataRoot, configs, SuiteDatasets.tasks(suite));
-        SuiteReport report = run(plan, System.out);
+        Protocol clusteringProtocol = Protocol.parse(protocol);
+        if (models != null) {
+            java.util.Set<String> known = new java.util.HashSet<>(SuiteDatasets.CLUSTERING_MODELS);
+            known.addAll(SuiteDatasets.CLASSIFICATION_MODELS);
+            models.stream().filter(m -> !known.contains(m) && !m.matches("(som|desom)_\\d+(x\\d+)?")).findFirst()
+                    .ifPresent(m -> {
+                        throw new IllegalArgumentException("--models: unknown row '" + m + "'; rows are " + known);
+                    });
+        }
+        SuiteDatasets.Plan plan = SuiteDatasets.select(
+                SuiteDatasets.discover(dataRoot, configs, SuiteDatasets.tasks(suite)), models);
+        SuiteReport report = run(plan, clusteringProtocol, System.out);
         System.out.println();
         System.out.print(report.markdown());
         System.out.printf("%nwrote %s%n", out.resolve("suite.md").toAbsolutePath());
@@ -83,7 +101,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
     }
 
     /** Runs every planned cell (a failing cell is recorded and the suite goes on) and writes the suite files. */
-    SuiteReport run(SuiteDatasets.Plan plan, PrintStream log) throws java.io.IOException {
+    SuiteReport run(SuiteDatasets.Plan plan, Protocol clusteringProtocol, PrintStream log) throws java.io.IOException {
         log.printf(Locale.ROOT, "bench-suite: %d run(s) planned, %d skipped%n", plan.cells().size(), plan.skipped().size());
         plan.skipped().forEach(s -> log.printf("  skipped %s%s: %s%n", s.dataset(),
                 s.model().equals("*") ? "" : " / " + s.model(), s.reason()));
@@ -104,7 +122,11 @@ public final class BenchSuiteCommand implements Callable<Integer> {
                     loaded.clear(); // cells of one dataset are consecutive: keep one dataset in memory
                     loaded.put(cell.data(), splits);
                 }
-                done.add(runCell(cell, splits, share, log));
+                SuiteRun run = runCell(cell, splits, share, clusteringProtocol, log);
+                done.add(run);
+                if (cell.model().equals("vit_som") && (models == null || models.contains(SuiteDatasets.KMEANS_LATENT))) {
+                    done.add(SuiteRun.kmeansLatent(run));
+                }
             } catch (Exception | OutOfMemoryError e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.printf("FAILED %s / %s: %s%n", cell.dataset(), cell.model(), reason);
@@ -112,38 +134,39 @@ public final class BenchSuiteCommand implements Callable<Integer> {
             }
         }
         SuiteReport report = new SuiteReport(done, plan.skipped(), failed, ProcessStats.machine(), budgetMinutes,
-                CodeVersion.describe());
+                CodeVersion.describe(), clusteringProtocol);
         report.write(out);
         return report;
     }
 
-    private SuiteRun runCell(Cell cell, Splits splits, Double shareSeconds, PrintStream log) throws Exception {
+    private SuiteRun runCell(Cell cell, Splits splits, Double shareSeconds, Protocol clusteringProtocol,
+                             PrintStream log) throws Exception {
         VitSomConfig config = ConfigLoader.load(cell.config());
         Path dir = out.resolve(cell.dataset() + "-" + cell.model());
-        ImageSet train = limit == null ? splits.train() : splits.train().limit(limit);
+        ImageSet train = cell.task() == Task.CLUSTERING
+                ? ClusteringBench.select(splits, clusteringProtocol, limit).trainingSet()
+                : limit == null ? splits.train() : splits.train().limit(limit);
         Integer epochs = null;
         double imagesPerSecond = Double.NaN;
         if (shareSeconds != null) {
-            String calibrationModel = cell.model().equals("som") ? "som" : "vit_som";
-            imagesPerSecond = Calibration.imagesPerSecond(calibrationModel, config, train, seed);
+            imagesPerSecond = Calibration.imagesPerSecond(cell, config, train, seed);
             // Classification trains on the 80% cut of the (limited) training split.
             int trainImages = cell.task() == Task.CLASSIFICATION ? Math.max(1, (int) Math.round(train.size() * 0.8))
                     : train.size();
-            epochs = BudgetSplit.epochs(shareSeconds, imagesPerSecond, trainImages, runs, config.totalEpochs());
+            epochs = BudgetSplit.epochs(shareSeconds, imagesPerSecond, trainImages, runs,
+                    Baselines.referenceEpochs(cell.kind() == null ? ModelKind.VIT_SOM : cell.kind(), config, trainImages));
             log.printf(Locale.ROOT, "%s / %s: calibrated %.0f img/s -> %d epoch(s) of %d images in %.0f s x %d seed(s)%n",
                     cell.dataset(), cell.model(), imagesPerSecond, epochs, trainImages, shareSeconds / runs, runs);
         } else {
-            log.printf(Locale.ROOT, "%s / %s: no budget, the config's %d epoch(s)%n", cell.dataset(), cell.model(),
-                    config.totalEpochs());
+            log.printf(Locale.ROOT, "%s / %s: no budget, the model's reference epochs%n", cell.dataset(), cell.model());
         }
         if (cell.task() == Task.CLASSIFICATION) {
             ClassificationReport r = new ClassificationBench(new ClassificationOptions(cell.config(), cell.data(), epochs,
                     limit, runs, seed, dir), log).run(config, splits);
             return SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
         }
-        ModelKind kind = cell.model().equals("som") ? ModelKind.SOM : ModelKind.VIT_SOM;
         BenchReport r = new ClusteringBench(new BenchOptions(cell.config(), cell.data(), epochs, limit, runs, seed,
-                Protocol.SPLIT, dir, kind, 10_000), log).run(config, splits);
+                clusteringProtocol, dir, cell.kind(), 10_000, cell.map(), java.util.List.of()), log).run(config, splits);
         return SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
     }
 }

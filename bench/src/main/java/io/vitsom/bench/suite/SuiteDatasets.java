@@ -1,5 +1,9 @@
 package io.vitsom.bench.suite;
 
+import io.vitsom.bench.MapSize;
+import io.vitsom.bench.ModelKind;
+import io.vitsom.model.config.ConfigLoader;
+import io.vitsom.model.som.SomGrid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +55,21 @@ public final class SuiteDatasets {
             new Known("svhn", "svhn", Task.CLASSIFICATION, null, null),
             new Known("flowers-17", "flowers-17", Task.CLASSIFICATION, null, null));
 
-    /** The models that run in this slice, per task. */
-    public static final List<String> WIRED_CLUSTERING = List.of("vit_som", "vit_som_24", "som");
-    public static final List<String> WIRED_CLASSIFICATION = List.of("vit_som_cls");
+    /**
+     * The clustering rows, in table order. Map-size variants: {@code _24} rows use the 24x24 config's map,
+     * {@code _40} rows the main config's map (40x40 for the paper's three clustering configs; the row is named after
+     * the map actually found); {@code som} is the paper's 24x24 Kohonen SOM, {@code desom} and {@code som_vae} their
+     * papers' 8x8 maps. {@code kmeans_latent} is no training run: it is k-means on the {@code vit_som} run's latent.
+     */
+    public static final List<String> CLUSTERING_MODELS = List.of("vit_som", "vit_som_24", "kmeans_latent", "som",
+            "som_40", "desom", "desom_24", "desom_40", "som_vae");
+    public static final List<String> CLASSIFICATION_MODELS = List.of("vit_som_cls", "vit");
     /** The paper's other rows: listed in suite.md as not run, never with numbers. */
-    public static final List<String> NOT_WIRED_CLUSTERING = List.of("desom", "som_vae", "kmeans_latent", "url_som");
-    public static final List<String> NOT_WIRED_CLASSIFICATION = List.of("vit");
+    public static final List<String> NOT_WIRED_CLUSTERING = List.of("url_som");
+    public static final List<String> NOT_WIRED_CLASSIFICATION = List.of();
     public static final String NOT_WIRED_REASON = "not run: not wired into the suite yet";
+    /** The clustering row derived from the vit_som run rather than trained. */
+    public static final String KMEANS_LATENT = "kmeans_latent";
 
     /** The table columns of a task, in the paper's order. */
     public static List<String> columns(Task task) {
@@ -70,8 +82,13 @@ public final class SuiteDatasets {
         return out;
     }
 
-    /** One (dataset, model) run to do: {@code data} is what the loaders get, {@code config} the YAML. */
-    public record Cell(String model, String dataset, Task task, Path data, Path config) {
+    /**
+     * One (dataset, model) run to do: {@code data} is what the loaders get, {@code config} the YAML.
+     *
+     * @param kind the clustering bench's model (null for classification, whose config names the model)
+     * @param map a baseline's map, or null for its default
+     */
+    public record Cell(String model, String dataset, Task task, Path data, Path config, ModelKind kind, MapSize map) {
     }
 
     /** A dataset or (dataset, model) pair not run; {@code model} is "*" for every model of the dataset. */
@@ -129,22 +146,63 @@ public final class SuiteDatasets {
                 continue;
             }
             if (k.task() == Task.CLASSIFICATION) {
-                cells.add(new Cell("vit_som_cls", k.folder(), k.task(), data.get(), config));
+                cells.add(new Cell("vit_som_cls", k.folder(), k.task(), data.get(), config, null, null));
+                // The plain ViT of the same config: vit_som_cifar-10.yaml -> vit_cifar-10.yaml (model_arch: vit).
+                Path vit = configDir.resolve(k.config().replaceFirst("^vit_som_", "vit_"));
+                if (Files.isRegularFile(vit)) {
+                    cells.add(new Cell("vit", k.folder(), k.task(), data.get(), vit, null, null));
+                } else {
+                    skipped.add(new Skipped("vit", k.folder(), k.task(), "config " + vit + " not found"));
+                }
                 continue;
             }
-            cells.add(new Cell("vit_som", k.folder(), k.task(), data.get(), config));
-            Path config24 = k.config24() == null ? null : configDir.resolve(k.config24());
-            if (config24 != null && Files.isRegularFile(config24)) {
-                cells.add(new Cell("vit_som_24", k.folder(), k.task(), data.get(), config24));
-                // The paper's SOM baseline is 24x24 (451K = 576 x 784 weights): it takes the 24x24 config's grid.
-                cells.add(new Cell("som", k.folder(), k.task(), data.get(), config24));
-            } else {
-                skipped.add(new Skipped("vit_som_24", k.folder(), k.task(),
-                        "no 24x24 config " + (k.config24() == null ? "for " + k.folder() : configDir.resolve(k.config24()))));
-                cells.add(new Cell("som", k.folder(), k.task(), data.get(), config));
-            }
+            planClustering(k, data.get(), config, configDir, cells, skipped);
         }
         return new Plan(cells, skipped);
+    }
+
+    private static void planClustering(Known k, Path data, Path config, Path configDir, List<Cell> cells,
+                                       List<Skipped> skipped) throws IOException {
+        Path config24 = k.config24() == null ? null : configDir.resolve(k.config24());
+        boolean has24 = config24 != null && Files.isRegularFile(config24);
+        SomGrid main = ConfigLoader.load(config).som().grid();
+        cells.add(new Cell("vit_som", k.folder(), k.task(), data, config, ModelKind.VIT_SOM, null));
+        if (has24) {
+            SomGrid small = ConfigLoader.load(config24).som().grid();
+            cells.add(new Cell("vit_som_24", k.folder(), k.task(), data, config24, ModelKind.VIT_SOM, null));
+            // The paper's SOM baseline is 24x24 (451K = 576 x 784 weights): it takes the 24x24 config's grid.
+            cells.add(new Cell("som", k.folder(), k.task(), data, config24, ModelKind.SOM, null));
+            cells.add(new Cell(sized("som", main), k.folder(), k.task(), data, config, ModelKind.SOM, null));
+            cells.add(new Cell("desom", k.folder(), k.task(), data, config, ModelKind.DESOM, null));
+            cells.add(new Cell("desom_24", k.folder(), k.task(), data, config24, ModelKind.DESOM, mapOf(small)));
+        } else {
+            skipped.add(new Skipped("vit_som_24", k.folder(), k.task(),
+                    "no 24x24 config " + (k.config24() == null ? "for " + k.folder() : config24)));
+            cells.add(new Cell("som", k.folder(), k.task(), data, config, ModelKind.SOM, null));
+            cells.add(new Cell("desom", k.folder(), k.task(), data, config, ModelKind.DESOM, null));
+        }
+        cells.add(new Cell(sized("desom", main), k.folder(), k.task(), data, config, ModelKind.DESOM, mapOf(main)));
+        cells.add(new Cell("som_vae", k.folder(), k.task(), data, config, ModelKind.SOM_VAE, null));
+    }
+
+    /** {@code som_40} for a 40x40 grid: the row says which map it ran on ({@code som_40x30} when not square). */
+    static String sized(String model, SomGrid grid) {
+        return model + "_" + (grid.rows() == grid.cols() ? String.valueOf(grid.rows()) : grid.rows() + "x" + grid.cols());
+    }
+
+    private static MapSize mapOf(SomGrid grid) {
+        return new MapSize(grid.rows(), grid.cols());
+    }
+
+    /** Keeps the cells whose model is in {@code models} (all when null); the vit_som run also serves kmeans_latent. */
+    public static Plan select(Plan plan, Set<String> models) {
+        if (models == null) {
+            return plan;
+        }
+        List<Cell> kept = plan.cells().stream().filter(c -> models.contains(c.model())
+                || (c.model().equals("vit_som") && models.contains(KMEANS_LATENT))).toList();
+        return new Plan(kept, plan.skipped().stream().filter(s -> s.model().equals("*") || models.contains(s.model()))
+                .toList());
     }
 
     /**

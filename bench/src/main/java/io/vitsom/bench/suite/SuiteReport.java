@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import io.vitsom.bench.Protocol;
 
 /**
  * The suite's outcome: {@code suite.json} (runs, skipped, failed, machine, budget, code version) and
@@ -22,17 +24,22 @@ import java.util.Optional;
  * @param budgetMinutes the whole budget, or null when each run took its config's total_epochs
  */
 public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failure> failed, String machine,
-                          Double budgetMinutes, String codeVersion) {
+                          Double budgetMinutes, String codeVersion, Protocol protocol) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** The clustering table's metric: the split protocol's test purity. */
-    static final String CLUSTERING_METRIC = "purity_test";
     static final String CLASSIFICATION_METRIC = "accuracy";
+    /** The fair-comparison table: label and key of each column, in order. */
+    static final List<String[]> QUALITY_COLUMNS = List.of(new String[] {"Purity (units)", null},
+            new String[] {"Purity (k = classes)", "purity_k_classes"}, new String[] {"NMI (k = classes)", "nmi_k_classes"},
+            new String[] {"Purity (k = 64)", "purity_k64"}, new String[] {"QE", "quantization_error"},
+            new String[] {"TE", "topographic_error"}, new String[] {"Trustworthiness", "trustworthiness"},
+            new String[] {"Neighbourhood preservation", "neighbourhood_preservation"});
 
     /** A planned cell that threw; the suite goes on with the next one. */
     public record Failure(String model, String dataset, Task task, String reason) {
     }
 
     public SuiteReport {
+        Objects.requireNonNull(protocol, "protocol");
         runs = List.copyOf(runs);
         skipped = List.copyOf(skipped);
         failed = List.copyOf(failed);
@@ -94,6 +101,7 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
             root.put("budget_minutes", budgetMinutes);
         }
         root.put("code_version", codeVersion);
+        root.put("protocol", protocol.name().toLowerCase(Locale.ROOT));
         return root;
     }
 
@@ -123,12 +131,16 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
                         + "each share became epochs from a measured speed (images/s column below). Calibration and "
                         + "evaluation time come on top.", trim(budgetMinutes), runs.size() + failed.size()));
         sb.append(" Machine: ").append(machine).append(". Code ").append(codeVersion).append(".\n\n");
-        table(sb, Task.CLUSTERING, "Clustering: purity on the test split (train on the training split), mean ± std "
-                + "over seeds (epochs run); the paper's purity (train+test protocol, 200-500 epochs on a GPU) after /",
-                SuiteDatasets.WIRED_CLUSTERING, SuiteDatasets.NOT_WIRED_CLUSTERING, CLUSTERING_METRIC);
+        table(sb, Task.CLUSTERING, (protocol == Protocol.REFERENCE
+                        ? "Clustering: purity on train+test after training on train+test (the paper's protocol)"
+                        : "Clustering: purity on the test split after training on the training split")
+                        + ", units as clusters, mean ± std over seeds (epochs run); the paper's purity (train+test "
+                        + "protocol, 200-500 epochs on a GPU) after /",
+                SuiteDatasets.CLUSTERING_MODELS, SuiteDatasets.NOT_WIRED_CLUSTERING, clusteringMetric());
+        qualityTable(sb);
         table(sb, Task.CLASSIFICATION, "Classification: test accuracy, mean ± std over seeds (epochs run); the "
                         + "paper's accuracy after /",
-                SuiteDatasets.WIRED_CLASSIFICATION, SuiteDatasets.NOT_WIRED_CLASSIFICATION, CLASSIFICATION_METRIC);
+                SuiteDatasets.CLASSIFICATION_MODELS, SuiteDatasets.NOT_WIRED_CLASSIFICATION, CLASSIFICATION_METRIC);
         sb.append("## Cost of each run\n\n");
         sb.append("| Model | Dataset | Epochs | Seeds | Calibrated img/s | Params | Training time (s) | Inference time (s) "
                 + "| Peak memory (MB) | Results |\n");
@@ -171,7 +183,10 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
         sb.append("## ").append(title).append("\n\n| Model |");
         columns.forEach(c -> sb.append(' ').append(c).append(" |"));
         sb.append("\n| :--- |").append(" :---: |".repeat(columns.size())).append('\n');
-        for (String model : wired) {
+        List<String> rows = new java.util.ArrayList<>(wired);
+        runs.stream().filter(r -> r.task() == task).map(SuiteRun::model).filter(m -> !rows.contains(m)).distinct()
+                .forEach(rows::add);
+        for (String model : rows) {
             sb.append("| ").append(model).append(" |");
             for (String column : columns) {
                 sb.append(' ').append(cell(task, model, column, metric)).append(" |");
@@ -182,6 +197,37 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
             sb.append("| ").append(model).append(" |");
             for (int i = 0; i < columns.size(); i++) {
                 sb.append(' ').append(SuiteDatasets.NOT_WIRED_REASON).append(" |");
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+    }
+
+    /** The clustering table's metric: what the protocol evaluates. */
+    String clusteringMetric() {
+        return protocol == Protocol.REFERENCE ? "purity_all" : "purity_test";
+    }
+
+    /** Purity after grouping units into k clusters and the SOM-quality metrics of every clustering run. */
+    private void qualityTable(StringBuilder sb) {
+        List<SuiteRun> clustering = runs.stream().filter(r -> r.task() == Task.CLUSTERING
+                && !r.model().equals(SuiteDatasets.KMEANS_LATENT)).toList();
+        if (clustering.isEmpty()) {
+            return;
+        }
+        sb.append("## Fair comparison across map sizes, and map quality\n\n");
+        sb.append("Purity rises with the number of units, so each map's units are also grouped into k clusters by "
+                + "Ward agglomeration of its prototypes (k = number of classes, and k = 64). QE = mean distance to the "
+                + "BMU in the model's own distance (not comparable across models), TE = share of samples whose two "
+                + "best units are not adjacent, trustworthiness and neighbourhood preservation (k = 10) compare "
+                + "neighbourhoods in the latent space with those of the BMUs on the grid (1 = preserved). Same "
+                + "evaluated set as the table above; mean ± std over seeds.\n\n| Model | Dataset |");
+        QUALITY_COLUMNS.forEach(c -> sb.append(' ').append(c[0]).append(" |"));
+        sb.append("\n| :--- | :--- |").append(" :---: |".repeat(QUALITY_COLUMNS.size())).append('\n');
+        for (SuiteRun r : clustering) {
+            sb.append("| ").append(r.model()).append(" | ").append(r.dataset()).append(" |");
+            for (String[] c : QUALITY_COLUMNS) {
+                sb.append(' ').append(meanStd(r, c[1] == null ? clusteringMetric() : c[1], 3)).append(" |");
             }
             sb.append('\n');
         }

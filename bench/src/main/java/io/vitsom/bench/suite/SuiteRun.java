@@ -52,6 +52,31 @@ public record SuiteRun(String model, String dataset, SuiteDatasets.Task task, in
                 stats(ClassificationRunMetrics.KEYS, values, true), out);
     }
 
+    /**
+     * The {@code kmeans_latent} row of a {@code vit_som} run: k-means (k = classes) on its latent, measured on the set
+     * the protocol evaluates ({@code purity_test}/{@code nmi_test} under split, {@code purity_all}/{@code nmi_all}
+     * under reference); the costs are the vit_som run's, and the map metrics do not apply.
+     */
+    static SuiteRun kmeansLatent(SuiteRun vitSom) {
+        boolean reference = !Double.isNaN(vitSom.mean("purity_all"));
+        Map<String, Double> mean = derived(vitSom.mean(), reference);
+        Map<String, Double> std = derived(vitSom.std(), reference);
+        return new SuiteRun(SuiteDatasets.KMEANS_LATENT, vitSom.dataset(), vitSom.task(), vitSom.epochs(),
+                vitSom.seed(), vitSom.runs(), vitSom.imagesPerSecond(), vitSom.params(), mean, std, vitSom.out());
+    }
+
+    private static Map<String, Double> derived(Map<String, Double> vitSom, boolean reference) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        vitSom.forEach((k, v) -> out.put(k, Double.NaN));
+        for (String k : List.of("train_seconds", "inference_seconds", "train_images_per_second", "peak_rss_mb")) {
+            out.put(k, vitSom.getOrDefault(k, Double.NaN));
+        }
+        String set = reference ? "all" : "test";
+        out.put("purity_" + set, vitSom.getOrDefault("purity_kmeans_latent", Double.NaN));
+        out.put("nmi_" + set, vitSom.getOrDefault("nmi_kmeans_latent", Double.NaN));
+        return out;
+    }
+
     /** Mean, or sample std (0 for a single run), of each key over the runs' value arrays. */
     static Map<String, Double> stats(List<String> keys, List<double[]> runs, boolean std) {
         double[] values = RunStats.stat(runs, std);

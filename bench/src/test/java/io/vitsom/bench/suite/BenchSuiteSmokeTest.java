@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** End to end on a tiny synthetic IDX "mnist" (8x8, two classes) with a tiny config: every wired clustering model. */
+/** End to end on tiny synthetic data sets (8x8 IDX "mnist", 8x8 RGB "cifar-10-jpg") with tiny configs: every row. */
 class BenchSuiteSmokeTest {
     static final String TINY = """
             hyperparameters:
@@ -107,21 +107,37 @@ class BenchSuiteSmokeTest {
         assertThat(rc).isZero();
         JsonNode root = SuiteReport.JSON.readTree(out.resolve("suite.json").toFile());
         assertThat(root.get("failed")).isEmpty();
-        assertThat(root.get("runs")).extracting(r -> r.get("model").asText()).containsExactly("vit_som", "vit_som_24", "som");
+        // The tiny configs' maps are 4x4, so the ViT-SOM-sized baselines are som_4 and desom_4.
+        assertThat(root.get("runs")).extracting(r -> r.get("model").asText()).containsExactly("vit_som",
+                "kmeans_latent", "vit_som_24", "som", "som_4", "desom", "desom_24", "desom_4", "som_vae");
         for (JsonNode run : root.get("runs")) {
             assertThat(run.get("dataset").asText()).isEqualTo("mnist");
             assertThat(run.get("seed").asLong()).isEqualTo(3);
-            // 0.6 s of training per run: at least one epoch, at most the config's total_epochs (2).
-            assertThat(run.get("epochs").asInt()).isBetween(1, 2);
+            // A fraction of a second of training per run: at least one epoch, at most the reference budget (the
+            // config's total_epochs, 2, for ViT-SOM and the Kohonen SOM; 20 for SOM-VAE; 200 + joint for DESOM).
+            String model = run.get("model").asText();
+            assertThat(run.get("epochs").asInt()).isBetween(1, model.startsWith("desom") ? 10_000
+                    : model.equals("som_vae") ? 20 : 2);
             assertThat(run.get("calibrated_images_per_second").asDouble()).isPositive();
             assertThat(run.get("metrics").get("purity_test").asDouble()).isBetween(0.5, 1.0);
             assertThat(Path.of(run.get("out").asText()).resolve("results.json")).exists();
+            if (!run.get("model").asText().equals("kmeans_latent")) {
+                assertThat(Path.of(run.get("out").asText()).resolve("projection.png")).exists();
+                // Ward grouping into 2 clusters and the neighbourhood metrics are measured for every map.
+                assertThat(run.get("metrics").get("purity_k_classes").asDouble()).isBetween(0.5, 1.0);
+                assertThat(run.get("metrics").get("trustworthiness").asDouble()).isBetween(0.0, 1.0);
+                assertThat(run.get("metrics").get("topographic_error").asDouble()).isBetween(0.0, 1.0);
+            }
         }
+        assertThat(root.get("runs").get(0).get("metrics").get("purity_kmeans_latent").asDouble()).isBetween(0.5, 1.0);
         assertThat(root.get("skipped")).extracting(s -> s.get("dataset").asText()).containsExactly("fashion-mnist", "usps");
         String md = Files.readString(out.resolve("suite.md"));
         assertThat(md).containsPattern("\\| vit_som \\| [01]\\.\\d{3} ± \\d\\.\\d{3} \\([12] ep\\) / 0\\.955 ± 0\\.001 \\|")
                 .containsPattern("\\| som \\| [01]\\.\\d{3} ± \\d\\.\\d{3} \\([12] ep\\) / 0\\.711 ± 0\\.005 \\|")
-                .contains("| desom | not run: not wired into the suite yet |");
+                .containsPattern("\\| desom \\| [01]\\.\\d{3} ± \\d\\.\\d{3} \\(\\d+ ep\\) / 0\\.934 \\|")
+                .containsPattern("\\| som_vae \\| [01]\\.\\d{3} ± \\d\\.\\d{3} \\(\\d+ ep\\) / 0\\.868 \\|")
+                .containsPattern("\\| kmeans_latent \\| [01]\\.\\d{3} ± \\d\\.\\d{3} \\([12] ep\\) / - \\|")
+                .contains("## Fair comparison across map sizes, and map quality");
     }
 
     @Test
@@ -131,6 +147,7 @@ class BenchSuiteSmokeTest {
         writePngs(cifar, "test", 15, 2);
         Path configs = Files.createDirectories(tmp.resolve("configs"));
         Files.writeString(configs.resolve("vit_som_cifar-10.yaml"), TINY_CLS);
+        Files.writeString(configs.resolve("vit_cifar-10.yaml"), TINY_CLS.replace("model_arch: vit_som", "model_arch: vit"));
         Path out = tmp.resolve("out");
 
         int rc = new CommandLine(new BenchSuiteCommand()).execute("--suite", "classification", "--data-root",
@@ -139,7 +156,7 @@ class BenchSuiteSmokeTest {
 
         assertThat(rc).isZero();
         JsonNode root = SuiteReport.JSON.readTree(out.resolve("suite.json").toFile());
-        assertThat(root.get("runs")).hasSize(1);
+        assertThat(root.get("runs")).extracting(r -> r.get("model").asText()).containsExactly("vit_som_cls", "vit");
         JsonNode run = root.get("runs").get(0);
         assertThat(run.get("model").asText()).isEqualTo("vit_som_cls");
         assertThat(run.get("dataset").asText()).isEqualTo("cifar-10-jpg");
@@ -150,6 +167,8 @@ class BenchSuiteSmokeTest {
                 .containsExactly("cifar-10", "cifar-100", "svhn", "flowers-17");
         assertThat(Files.readString(out.resolve("suite.md")))
                 .containsPattern("\\| vit_som_cls \\| [01]\\.\\d{3} ± 0\\.000 \\([12] ep\\) / 0\\.920 \\|")
-                .contains("| vit | not run: not wired into the suite yet |");
+                .containsPattern("\\| vit \\| [01]\\.\\d{3} ± 0\\.000 \\([12] ep\\) / 0\\.901 \\|");
+        // The plain ViT has no SOM: fewer parameters than ViT-SOM-cls on the same config.
+        assertThat(root.get("runs").get(1).get("params").asLong()).isLessThan(run.get("params").asLong());
     }
 }

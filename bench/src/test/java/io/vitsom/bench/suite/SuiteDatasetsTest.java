@@ -3,6 +3,8 @@ package io.vitsom.bench.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitsom.bench.MapSize;
+import io.vitsom.bench.ModelKind;
 import io.vitsom.bench.suite.SuiteDatasets.Cell;
 import io.vitsom.bench.suite.SuiteDatasets.Plan;
 import io.vitsom.bench.suite.SuiteDatasets.Skipped;
@@ -17,7 +19,8 @@ class SuiteDatasetsTest {
     static Path configs(Path tmp, String... names) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("configs"));
         for (String n : names) {
-            Files.writeString(dir.resolve(n), "# placeholder\n");
+            // The planner reads the clustering configs' map sizes, so these are the repository's own files.
+            Files.copy(Path.of("../configs").resolve(n), dir.resolve(n));
         }
         return dir;
     }
@@ -28,6 +31,11 @@ class SuiteDatasetsTest {
             Files.write(dir.resolve(file), new byte[] {1});
         }
         return dir;
+    }
+
+    private static Cell cell(Plan plan, String dataset, String model) {
+        return plan.cells().stream().filter(c -> c.dataset().equals(dataset) && c.model().equals(model)).findFirst()
+                .orElseThrow(() -> new AssertionError("no cell " + dataset + "/" + model));
     }
 
     private static String reason(Plan plan, String dataset, String model) {
@@ -46,22 +54,41 @@ class SuiteDatasetsTest {
         dataset(root, "svhn", "x");
         Files.createDirectories(root.resolve("flowers-17/train/daisy"));
         Path configs = configs(tmp, "vit_som_mnist.yaml", "vit_som_mnist_24.yaml", "vit_som_usps.yaml",
-                "vit_som_cifar-10.yaml");
+                "vit_som_cifar-10.yaml", "vit_cifar-10.yaml");
 
         Plan plan = SuiteDatasets.discover(root, configs, SuiteDatasets.tasks("all"));
 
         assertThat(plan.cells()).extracting(c -> c.dataset() + "/" + c.model()).containsExactly(
-                "mnist/vit_som", "mnist/vit_som_24", "mnist/som", "usps/vit_som", "usps/som", "cifar-10-jpg/vit_som_cls");
+                "mnist/vit_som", "mnist/vit_som_24", "mnist/som", "mnist/som_40", "mnist/desom", "mnist/desom_24",
+                "mnist/desom_40", "mnist/som_vae",
+                "usps/vit_som", "usps/som", "usps/desom", "usps/desom_40", "usps/som_vae",
+                "cifar-10-jpg/vit_som_cls", "cifar-10-jpg/vit");
         Cell vit = plan.cells().get(0);
         assertThat(vit.data()).isEqualTo(mnist);
         assertThat(vit.config()).isEqualTo(configs.resolve("vit_som_mnist.yaml"));
-        assertThat(plan.cells().get(1).config()).isEqualTo(configs.resolve("vit_som_mnist_24.yaml"));
-        // The SOM baseline takes the 24x24 grid when that config exists (the paper's 451K SOM), else the 40x40 one.
-        assertThat(plan.cells().get(2).config()).isEqualTo(configs.resolve("vit_som_mnist_24.yaml"));
-        assertThat(plan.cells().get(4).config()).isEqualTo(configs.resolve("vit_som_usps.yaml"));
+        assertThat(vit.kind()).isEqualTo(ModelKind.VIT_SOM);
+        assertThat(cell(plan, "mnist", "vit_som_24").config()).isEqualTo(configs.resolve("vit_som_mnist_24.yaml"));
+        // The SOM baseline takes the 24x24 grid when that config exists (the paper's 451K SOM), else the 40x40 one;
+        // som_40 and desom_24/desom_40 run the baselines at the ViT-SOM map sizes.
+        assertThat(cell(plan, "mnist", "som").config()).isEqualTo(configs.resolve("vit_som_mnist_24.yaml"));
+        assertThat(cell(plan, "mnist", "som_40").config()).isEqualTo(configs.resolve("vit_som_mnist.yaml"));
+        assertThat(cell(plan, "mnist", "som").kind()).isEqualTo(ModelKind.SOM);
+        assertThat(cell(plan, "mnist", "desom").map()).isNull();
+        assertThat(cell(plan, "mnist", "desom_24").map()).isEqualTo(new MapSize(24, 24));
+        assertThat(cell(plan, "mnist", "desom_40").map()).isEqualTo(new MapSize(40, 40));
+        assertThat(cell(plan, "mnist", "som_vae").kind()).isEqualTo(ModelKind.SOM_VAE);
+        assertThat(cell(plan, "usps", "som").config()).isEqualTo(configs.resolve("vit_som_usps.yaml"));
         // A folder holding only the JPEG tar.gz hands the loaders the archive itself.
-        assertThat(plan.cells().get(5).data()).isEqualTo(cifarJpg.resolve("cifar-10-jpg.tar.gz"));
-        assertThat(plan.cells()).allMatch(c -> c.task() == (c.model().equals("vit_som_cls") ? Task.CLASSIFICATION : Task.CLUSTERING));
+        assertThat(cell(plan, "cifar-10-jpg", "vit_som_cls").data()).isEqualTo(cifarJpg.resolve("cifar-10-jpg.tar.gz"));
+        assertThat(cell(plan, "cifar-10-jpg", "vit").config()).isEqualTo(configs.resolve("vit_cifar-10.yaml"));
+        assertThat(plan.cells()).allMatch(c -> c.task() == (c.model().startsWith("vit_som_cls") || c.model().equals("vit")
+                ? Task.CLASSIFICATION : Task.CLUSTERING));
+
+        // --models keeps those rows; kmeans_latent needs the vit_som run it is computed from.
+        Plan some = SuiteDatasets.select(plan, Set.of("kmeans_latent", "desom"));
+        assertThat(some.cells()).extracting(c -> c.dataset() + "/" + c.model()).containsExactly(
+                "mnist/vit_som", "mnist/desom", "usps/vit_som", "usps/desom");
+        assertThat(some.skipped()).noneMatch(s -> s.model().equals("vit_som_24"));
 
         assertThat(reason(plan, "usps", "vit_som_24")).contains("no 24x24 config").contains("vit_som_usps_24.yaml");
         assertThat(reason(plan, "fashion-mnist", "*")).startsWith("not found");

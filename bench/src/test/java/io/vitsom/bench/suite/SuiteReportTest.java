@@ -3,6 +3,7 @@ package io.vitsom.bench.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vitsom.bench.Protocol;
 import io.vitsom.bench.RunMetrics;
 import io.vitsom.bench.classify.ClassificationRunMetrics;
 import io.vitsom.bench.suite.SuiteDatasets.Skipped;
@@ -19,7 +20,9 @@ class SuiteReportTest {
     static SuiteRun clustering(String model, String dataset, int epochs, double... purityTest) {
         List<double[]> runs = new java.util.ArrayList<>();
         for (double p : purityTest) {
-            runs.add(new double[] {p + 0.01, 0.8, p, 0.7, NAN, NAN, 120, 2.5, 500, 1500});
+            // RunMetrics.KEYS order: own metrics, then MapQuality's (grouped, QE/TE, trust/NP, k-means on the latent).
+            runs.add(new double[] {p + 0.01, 0.8, p, 0.7, NAN, NAN, 120, 2.5, 500, 1500,
+                    p - 0.2, 0.5, p - 0.1, 0.6, 0.3, 0.1, 0.9, 0.85, p - 0.3, 0.4});
         }
         return new SuiteRun(model, dataset, Task.CLUSTERING, epochs, 0, runs.size(), 480, 5_000_000,
                 SuiteRun.stats(RunMetrics.KEYS, runs, false), SuiteRun.stats(RunMetrics.KEYS, runs, true),
@@ -37,7 +40,7 @@ class SuiteReportTest {
                         new Skipped("vit_som_24", "usps", Task.CLUSTERING, "no 24x24 config c/vit_som_usps_24.yaml"),
                         new Skipped("*", "cifar-100", Task.CLASSIFICATION, "not found: no non-empty folder d/cifar-100")),
                 List.of(new SuiteReport.Failure("vit_som", "usps", Task.CLUSTERING, "IllegalArgumentException: bad shape")),
-                "test machine", 60.0, "abc1234");
+                "test machine", 60.0, "abc1234", Protocol.SPLIT);
     }
 
     @Test
@@ -46,6 +49,12 @@ class SuiteReportTest {
         assertThat(PaperLookup.clusteringPurity("vit_som_24", "fashion-mnist")).contains("0.817 ± 0.002");
         assertThat(PaperLookup.clusteringPurity("som", "usps")).contains("0.732 ± 0.009");
         assertThat(PaperLookup.clusteringPurity("vit_som", "cifar-10")).isEmpty();
+        assertThat(PaperLookup.clusteringPurity("desom", "fashion-mnist")).contains("0.751");
+        assertThat(PaperLookup.clusteringPurity("som_vae", "usps")).contains("0.854");
+        // Rows the paper did not run have no number: the 40x40 SOM, DESOM beyond 8x8, k-means on the latent.
+        assertThat(PaperLookup.clusteringPurity("som_40", "mnist")).isEmpty();
+        assertThat(PaperLookup.clusteringPurity("desom_24", "mnist")).isEmpty();
+        assertThat(PaperLookup.clusteringPurity("kmeans_latent", "mnist")).isEmpty();
         assertThat(PaperLookup.classificationAccuracy("vit_som_cls", "cifar-10-jpg")).contains("0.920");
         assertThat(PaperLookup.classificationAccuracy("vit", "cifar-100")).contains("0.604");
     }
@@ -59,15 +68,19 @@ class SuiteReportTest {
                 + "| failed (see below) |");
         assertThat(md).contains("| vit_som_24 | - / 0.936 ± 0.003 | skipped / 0.817 ± 0.002 | skipped / 0.935 ± 0.006 |");
         assertThat(md).contains("| som | 0.700 ± 0.000 (5 ep) / 0.711 ± 0.005 |");
+        assertThat(md).contains("| desom | - / 0.934 | skipped / 0.751 | - / 0.857 |");
+        assertThat(md).contains("| som_vae | - / 0.868 | skipped / 0.739 | - / 0.854 |");
+        assertThat(md).contains("| kmeans_latent | - | skipped | - |");
         String notRun = SuiteDatasets.NOT_WIRED_REASON;
-        assertThat(md).contains("| desom | " + notRun + " | " + notRun + " | " + notRun + " |");
-        assertThat(md).contains("| url_som |").contains("| som_vae |").contains("| kmeans_latent |");
+        assertThat(md).contains("| url_som | " + notRun + " | " + notRun + " | " + notRun + " |");
         assertThat(md).contains("| Model | cifar-10 | cifar-100 | svhn | flowers-17 |");
         assertThat(md).contains("| vit_som_cls | 0.550 ± 0.000 (2 ep) / 0.920 | skipped / 0.683 | - | - |");
-        assertThat(md).contains("| vit | " + notRun + " | " + notRun + " | " + notRun + " | " + notRun + " |");
+        assertThat(md).contains("| vit | - / 0.901 | skipped / 0.604 | - | - |");
         // Not-wired rows never carry numbers.
-        md.lines().filter(l -> l.startsWith("| desom") || l.startsWith("| vit |"))
-                .forEach(l -> assertThat(l).doesNotContainPattern("\\d"));
+        md.lines().filter(l -> l.startsWith("| url_som")).forEach(l -> assertThat(l).doesNotContainPattern("\\d"));
+        // The fair-comparison table: purity with units as clusters, then after Ward grouping, then map quality.
+        assertThat(md).contains("| vit_som | mnist | 0.910 ± 0.014 | 0.710 ± 0.014 | 0.500 ± 0.000 | 0.810 ± 0.014 "
+                + "| 0.300 ± 0.000 | 0.100 ± 0.000 | 0.900 ± 0.000 | 0.850 ± 0.000 |");
         assertThat(md).contains("| vit_som | mnist | 3 | 2 | 480 | 5.00M | 120.0 ± 0.0 | 2.50 ± 0.00 | 1500 | `out/mnist-vit_som` |");
         assertThat(md).contains("| vit_som_cls | cifar-10-jpg | 2 | 1 | 110 | 5.40M | 300.0 ± 0.0 | 4.00 ± 0.00 | 3000 |");
         assertThat(md).contains("- fashion-mnist: not found: no non-empty folder d/fashion-mnist");
@@ -97,7 +110,9 @@ class SuiteReportTest {
         assertThat(root.get("skipped")).hasSize(3);
         assertThat(root.get("skipped").get(1).get("model").asText()).isEqualTo("vit_som_24");
         assertThat(root.get("failed").get(0).get("reason").asText()).contains("bad shape");
-        assertThat(root.get("not_wired").toString()).contains("desom", "som_vae", "kmeans_latent", "url_som", "\"vit\"");
+        assertThat(root.get("not_wired").toString()).isEqualTo("[\"url_som\"]");
+        assertThat(root.get("protocol").asText()).isEqualTo("split");
+        assertThat(run.get("metrics").get("purity_k_classes").asDouble()).isEqualTo(0.71, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(root.get("machine").asText()).isEqualTo("test machine");
         assertThat(root.get("budget_minutes").asDouble()).isEqualTo(60.0);
         assertThat(root.get("code_version").asText()).isEqualTo("abc1234");
@@ -106,7 +121,33 @@ class SuiteReportTest {
     @Test
     void aClusteringOnlySuiteHasNoClassificationTable() {
         SuiteReport r = new SuiteReport(List.of(clustering("vit_som", "mnist", 1, 0.5)), List.of(), List.of(), "m",
-                null, "v");
+                null, "v", Protocol.SPLIT);
         assertThat(r.markdown()).contains("No budget").contains("## Clustering").doesNotContain("## Classification");
+    }
+
+    @Test
+    void kmeansLatentIsTheVitSomRunsKmeansOnTheProtocolsEvaluatedSet() {
+        SuiteRun k = SuiteRun.kmeansLatent(clustering("vit_som", "mnist", 3, 0.90, 0.92));
+        assertThat(k.model()).isEqualTo("kmeans_latent");
+        assertThat(k.mean("purity_test")).isCloseTo(0.61, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(k.mean("nmi_test")).isEqualTo(0.4);
+        assertThat(k.std("purity_test")).isCloseTo(Math.sqrt(0.0002), org.assertj.core.data.Offset.offset(1e-12));
+        // Nothing else of the map carries over, except what the run cost.
+        assertThat(k.mean("purity_train")).isNaN();
+        assertThat(k.mean("purity_k_classes")).isNaN();
+        assertThat(k.mean("train_seconds")).isEqualTo(120);
+    }
+
+    @Test
+    void theReferenceProtocolReportsPurityOnTrainPlusTest() {
+        List<double[]> runs = List.<double[]>of(new double[] {NAN, NAN, NAN, NAN, 0.93, 0.85, 120, 2.5, 500, 1500,
+                0.8, 0.7, 0.85, 0.75, 0.3, 0.1, 0.9, 0.85, 0.6, 0.5});
+        SuiteRun vit = new SuiteRun("vit_som", "mnist", Task.CLUSTERING, 4, 0, 1, 480, 5_000_000,
+                SuiteRun.stats(RunMetrics.KEYS, runs, false), SuiteRun.stats(RunMetrics.KEYS, runs, true), "o");
+        SuiteReport r = new SuiteReport(List.of(vit, SuiteRun.kmeansLatent(vit)), List.of(), List.of(), "m", null, "v",
+                Protocol.REFERENCE);
+        assertThat(r.markdown()).contains("purity on train+test after training on train+test")
+                .contains("| vit_som | 0.930 ± 0.000 (4 ep) / 0.955 ± 0.001 |")
+                .contains("| kmeans_latent | 0.600 ± 0.000 (4 ep) / - |");
     }
 }
