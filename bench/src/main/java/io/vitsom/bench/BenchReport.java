@@ -111,7 +111,7 @@ public record BenchReport(String model, String config, String dataset, Protocol 
         }
         sb.append(" |\n");
         PaperNumbers.purity(model, dataset, config).ifPresent(p -> sb.append(String.format(Locale.ROOT,
-                "| %s (paper, train+test protocol, 200-500 epochs on a GPU) | | | | | %s | | %s | | | | |%n",
+                "| %s (paper, train+test protocol, its full training on a GPU) | | | | | %s | | %s | | | | |%n",
                 model, p.purity(), p.params())));
         sb.append("\nOn the evaluated set (").append(protocol == Protocol.REFERENCE ? "train+test" : "test split")
                 .append("): purity/NMI after Ward grouping of the units into k = classes and k = 64 clusters, ")

@@ -131,7 +131,7 @@ public final class ClusteringBench {
         log.println("measuring map quality (Ward grouping, QE/TE, trustworthiness"
                 + (options.model() == ModelKind.VIT_SOM ? ", k-means on the latent" : "") + ") ...");
         MapQuality quality = MapQuality.measure(map, eval.evaluatedSet(), eval.evaluatedBmus(),
-                options.model() == ModelKind.VIT_SOM, seed);
+                options.model() == ModelKind.VIT_SOM, seed, log);
         if (keepArtifacts) {
             ImageSet labelled = data.all() != null ? data.all() : data.train();
             writeMaps(map.grid(), labelled, eval.trainOrAllBmus(), map.prototypeImages());

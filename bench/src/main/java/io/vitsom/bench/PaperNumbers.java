@@ -24,26 +24,39 @@ public final class PaperNumbers {
     }
 
     /**
-     * The paper's purity of {@code model} ({@code vit_som} or {@code som}) on {@code dataset}; {@code configPath}
-     * containing {@code _24} selects the 24x24 ViT-SOM row.
+     * The paper's purity of {@code model} on {@code dataset}: {@code vit_som} ({@code configPath} containing
+     * {@code _24} selects the 24x24 row), {@code som} (the paper's 24x24 Kohonen SOM), {@code desom} (8x8) and
+     * {@code som_vae}; empty for other models and datasets. REFERENCE.md gives the baselines' means only.
      */
     public static Optional<Entry> purity(String model, String dataset, String configPath) {
         int column = column(dataset);
         if (column < 0) {
             return Optional.empty();
         }
-        boolean small = configPath.contains("_24");
         String[] row;
         String params;
-        if (model.equals("som")) {
-            row = new String[] {"0.711 ± 0.005", "0.668 ± 0.002", "0.732 ± 0.009"};
-            params = "451K (24x24)";
-        } else if (small) {
-            row = new String[] {"0.936 ± 0.003", "0.817 ± 0.002", "0.935 ± 0.006"};
-            params = "2.5M";
-        } else {
-            row = new String[] {"0.955 ± 0.001", "0.841 ± 0.006", "0.948 ± 0.025"};
-            params = "5.0M";
+        switch (model) {
+            case "som" -> {
+                row = new String[] {"0.711 ± 0.005", "0.668 ± 0.002", "0.732 ± 0.009"};
+                params = "451K (24x24)";
+            }
+            case "desom" -> {
+                row = new String[] {"0.934", "0.751", "0.857"};
+                params = "not given";
+            }
+            case "som_vae" -> {
+                row = new String[] {"0.868", "0.739", "0.854"};
+                params = "not given";
+            }
+            case "vit_som" -> {
+                boolean small = configPath.contains("_24");
+                row = small ? new String[] {"0.936 ± 0.003", "0.817 ± 0.002", "0.935 ± 0.006"}
+                        : new String[] {"0.955 ± 0.001", "0.841 ± 0.006", "0.948 ± 0.025"};
+                params = small ? "2.5M" : "5.0M";
+            }
+            default -> {
+                return Optional.empty();
+            }
         }
         return Optional.of(new Entry(row[column], params));
     }

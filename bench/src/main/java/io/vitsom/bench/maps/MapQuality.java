@@ -7,7 +7,9 @@ import io.vitsom.model.metrics.ClusteringMetrics;
 import io.vitsom.model.metrics.NeighbourhoodMetrics;
 import io.vitsom.model.metrics.TopologyMetrics;
 import io.vitsom.model.som.SomGrid;
+import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the suite reports about a trained map beyond purity/NMI with units as clusters, all on the evaluated set:
@@ -56,16 +58,20 @@ public record MapQuality(double purityKClasses, double nmiKClasses, double purit
      * @param bmus the map's BMU of every image of {@code data} (already computed for purity)
      * @param kmeansLatent whether to run k-means on the latent vectors (the ViT-SOM row's second evaluation)
      */
-    public static MapQuality measure(TrainedMap map, ImageSet data, int[] bmus, boolean kmeansLatent, long seed) {
+    public static MapQuality measure(TrainedMap map, ImageSet data, int[] bmus, boolean kmeansLatent, long seed,
+                                     PrintStream log) {
+        long t0 = System.nanoTime();
         int[] labels = data.labels();
         int classes = data.numClasses();
         SomGrid grid = map.grid();
         float[] prototypes = flatten(map.prototypes());
         double[] byClasses = grouped(prototypes, map.latentDim(), classes, bmus, labels);
         double[] by64 = grouped(prototypes, map.latentDim(), K_FIXED, bmus, labels);
+        t0 = lap(log, "Ward grouping of " + grid.units() + " prototypes", t0);
 
         ImageSet quality = data.limit(Math.min(QUALITY_SAMPLE, data.size()));
         TopologyMetrics.Summary summary = TopologyMetrics.summarize(grid, map.distances(quality));
+        t0 = lap(log, "QE/TE on " + quality.size() + " images", t0);
 
         ImageSet neighbourhood = data.limit(Math.min(NEIGHBOURHOOD_SAMPLE, data.size()));
         double trust = Double.NaN;
@@ -80,6 +86,7 @@ public record MapQuality(double purityKClasses, double nmiKClasses, double purit
             }
             trust = NeighbourhoodMetrics.trustworthiness(latent, map.latentDim(), onGrid, 2, NEIGHBOURS);
             preservation = NeighbourhoodMetrics.neighbourhoodPreservation(latent, map.latentDim(), onGrid, 2, NEIGHBOURS);
+            t0 = lap(log, "trustworthiness on " + neighbourhood.size() + " images", t0);
         }
 
         double purityKmeans = Double.NaN;
@@ -89,9 +96,16 @@ public record MapQuality(double purityKClasses, double nmiKClasses, double purit
                     .assignments();
             purityKmeans = ClusteringMetrics.purity(clusters, labels);
             nmiKmeans = ClusteringMetrics.nmi(clusters, labels);
+            lap(log, "k-means on the latent of " + data.size() + " images", t0);
         }
         return new MapQuality(byClasses[0], byClasses[1], by64[0], by64[1], summary.quantizationError(),
                 summary.topographicError(), trust, preservation, purityKmeans, nmiKmeans);
+    }
+
+    private static long lap(PrintStream log, String what, long since) {
+        long now = System.nanoTime();
+        log.printf(Locale.ROOT, "  %s: %.1f s%n", what, (now - since) / 1e9);
+        return now;
     }
 
     /** Purity and NMI with the units grouped into k Ward clusters; NaN when there are not more units than k. */

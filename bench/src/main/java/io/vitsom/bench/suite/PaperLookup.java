@@ -2,16 +2,10 @@ package io.vitsom.bench.suite;
 
 import io.vitsom.bench.PaperNumbers;
 import io.vitsom.bench.classify.ClassificationPaperNumbers;
-import java.util.Map;
 import java.util.Optional;
 
 /** The paper's numbers for the suite's model names, from the tables the single benches print too. */
 final class PaperLookup {
-    /** The paper's deep-SOM baselines (DESOM at 8x8, SOM-VAE), purity on MNIST / Fashion-MNIST / USPS. */
-    private static final Map<String, String[]> BASELINES = Map.of(
-            "desom", new String[] {"0.934", "0.751", "0.857"},
-            "som_vae", new String[] {"0.868", "0.739", "0.854"});
-
     private PaperLookup() {
     }
 
@@ -24,9 +18,7 @@ final class PaperLookup {
         return switch (model) {
             case "vit_som" -> PaperNumbers.purity("vit_som", dataset, "vit_som").map(PaperNumbers.Entry::purity);
             case "vit_som_24" -> PaperNumbers.purity("vit_som", dataset, "vit_som_24").map(PaperNumbers.Entry::purity);
-            case "som" -> PaperNumbers.purity("som", dataset, "som_24").map(PaperNumbers.Entry::purity);
-            case "desom", "som_vae" -> PaperNumbers.column(dataset) < 0 ? Optional.empty()
-                    : Optional.of(BASELINES.get(model)[PaperNumbers.column(dataset)]);
+            case "som", "desom", "som_vae" -> PaperNumbers.purity(model, dataset, model).map(PaperNumbers.Entry::purity);
             default -> Optional.empty();
         };
     }

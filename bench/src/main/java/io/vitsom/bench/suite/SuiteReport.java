@@ -135,7 +135,7 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
                         ? "Clustering: purity on train+test after training on train+test (the paper's protocol)"
                         : "Clustering: purity on the test split after training on the training split")
                         + ", units as clusters, mean ± std over seeds (epochs run); the paper's purity (train+test "
-                        + "protocol, 200-500 epochs on a GPU) after /",
+                        + "protocol, each model's full training on a GPU) after /",
                 SuiteDatasets.CLUSTERING_MODELS, SuiteDatasets.NOT_WIRED_CLUSTERING, clusteringMetric());
         qualityTable(sb);
         table(sb, Task.CLASSIFICATION, "Classification: test accuracy, mean ± std over seeds (epochs run); the "

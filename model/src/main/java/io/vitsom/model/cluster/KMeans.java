@@ -3,6 +3,7 @@ package io.vitsom.model.cluster;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Lloyd's k-means with k-means++ seeding, on rows of a dense matrix: the reference's second evaluation clusters
@@ -25,6 +26,8 @@ public final class KMeans {
 
     /** Restarts {@link #fit(float[], int, int, int, long)} uses, as scikit-learn's classic {@code n_init}. */
     public static final int DEFAULT_RESTARTS = 10;
+    /** scikit-learn's default {@code tol}: relative to the data's mean per-dimension variance. */
+    static final double TOLERANCE = 1e-4;
 
     /**
      * Clusters {@code n} rows of {@code dim} values, keeping the best (lowest inertia) of
@@ -59,18 +62,19 @@ public final class KMeans {
         double[] centroids = seedPlusPlus(data, n, dim, k, new SplittableRandom(seed));
         int[] assign = new int[n];
         Arrays.fill(assign, -1);
+        double tolerance = TOLERANCE * meanVariance(data, n, dim);
         int iterations = 0;
         boolean changed = true;
-        while (changed && iterations < maxIterations) {
+        double shift = Double.POSITIVE_INFINITY;
+        // Stops as scikit-learn's Lloyd: when no row changes cluster or the centroids moved less than the tolerance.
+        while (changed && shift > tolerance && iterations < maxIterations) {
             iterations++;
-            changed = false;
-            for (int i = 0; i < n; i++) {
-                int best = nearest(data, i, dim, centroids, k);
-                if (best != assign[i]) {
-                    assign[i] = best;
-                    changed = true;
-                }
-            }
+            double[] current = centroids;
+            // The assignment step dominates (n * k * dim); rows are independent, so it runs on every core.
+            int[] next = IntStream.range(0, n).parallel().map(i -> nearest(data, i, dim, current, k)).toArray();
+            changed = !Arrays.equals(next, assign);
+            assign = next;
+            double[] before = centroids.clone();
             double[] sums = new double[k * dim];
             int[] counts = new int[k];
             for (int i = 0; i < n; i++) {
@@ -87,12 +91,36 @@ public final class KMeans {
                     }
                 }
             }
+            shift = 0;
+            for (int j = 0; j < centroids.length; j++) {
+                double diff = centroids[j] - before[j];
+                shift += diff * diff;
+            }
         }
         double inertia = 0;
         for (int i = 0; i < n; i++) {
             inertia += squared(data, i, dim, centroids, assign[i]);
         }
         return new Result(assign, centroids, inertia, iterations);
+    }
+
+    /** Mean over dimensions of the per-dimension variance: the scale of scikit-learn's relative tolerance. */
+    static double meanVariance(float[] data, int n, int dim) {
+        double[] mean = new double[dim];
+        double[] sq = new double[dim];
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < dim; d++) {
+                double v = data[i * dim + d];
+                mean[d] += v;
+                sq[d] += v * v;
+            }
+        }
+        double total = 0;
+        for (int d = 0; d < dim; d++) {
+            double m = mean[d] / n;
+            total += sq[d] / n - m * m;
+        }
+        return Math.max(0, total / dim);
     }
 
     private static double[] seedPlusPlus(float[] data, int n, int dim, int k, SplittableRandom rng) {

@@ -63,4 +63,11 @@ class KMeansTest {
         assertThatThrownBy(() -> KMeans.fit(PAIRS, 3, 2, 10, 0)).hasMessageContaining("not a multiple of dim 3");
         assertThatThrownBy(() -> KMeans.fit(PAIRS, 2, 5, 10, 0)).hasMessageContaining("k must be in [1, 4]");
     }
+
+    @Test
+    void theToleranceScalesWithTheMeanPerDimensionVariance() {
+        // Rows (0, 0) and (2, 4): variances 1 and 4 (population), mean 2.5.
+        assertThat(KMeans.meanVariance(new float[] {0, 0, 2, 4}, 2, 2)).isEqualTo(2.5);
+        assertThat(KMeans.meanVariance(new float[] {3, 3, 3, 3}, 2, 2)).isZero();
+    }
 }
