@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.vitsom.bench.EpochOrder;
 import io.vitsom.bench.Progress;
@@ -190,11 +189,7 @@ public final class DesomMap implements TrainedMap {
 
     @Override
     public float[] latent(ImageSet data) {
-        int dim = latentDim();
-        float[] out = new float[data.size() * dim];
-        Batches.forEach(data, BATCH, (images, start, b) ->
-                System.arraycopy(predictor.encode(images, b), 0, out, start * dim, b * dim));
-        return out;
+        return Batches.rowsOf(data, BATCH, latentDim(), predictor::encode);
     }
 
     /**
@@ -203,19 +198,8 @@ public final class DesomMap implements TrainedMap {
      */
     @Override
     public float[] distances(ImageSet data) {
-        int units = grid.units();
-        int dim = latentDim();
-        float[] out = new float[data.size() * units];
-        Batches.forEach(data, BATCH, (images, start, b) -> {
-            float[] codes = predictor.encode(images, b);
-            try (Autograd off = Autograd.off(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray z = manager.create(codes, new Shape(b, dim));
-                NDArray d = model.som().forward(parameterStore, new NDList(z), false).singletonOrThrow();
-                System.arraycopy(d.toFloatArray(), 0, out, start * units, b * units);
-            }
-        });
-        return out;
+        return Batches.rowsOf(data, BATCH, grid.units(), (images, b) -> Batches.throughBlock(model.som(), manager,
+                parameterStore, predictor.encode(images, b), b, latentDim()));
     }
 
     @Override

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.vitsom.bench.EpochOrder;
@@ -171,11 +170,7 @@ public final class SomVaeMap implements TrainedMap {
     /** The encoder's {@code z_e} of every image. */
     @Override
     public float[] latent(ImageSet data) {
-        int dim = latentDim();
-        float[] out = new float[data.size() * dim];
-        Batches.forEach(data, BATCH, (images, start, b) ->
-                System.arraycopy(predictor.predict(images, b).codes(), 0, out, start * dim, b * dim));
-        return out;
+        return Batches.rowsOf(data, BATCH, latentDim(), (images, b) -> predictor.predict(images, b).codes());
     }
 
     /**
@@ -185,19 +180,8 @@ public final class SomVaeMap implements TrainedMap {
      */
     @Override
     public float[] distances(ImageSet data) {
-        int units = grid.units();
-        int dim = latentDim();
-        float[] out = new float[data.size() * units];
-        Batches.forEach(data, BATCH, (images, start, b) -> {
-            float[] codes = predictor.predict(images, b).codes();
-            try (Autograd off = Autograd.off(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray z = manager.create(codes, new Shape(b, dim));
-                NDArray d = model.som().forward(parameterStore, new NDList(z), false).singletonOrThrow();
-                System.arraycopy(d.toFloatArray(), 0, out, start * units, b * units);
-            }
-        });
-        return out;
+        return Batches.rowsOf(data, BATCH, grid.units(), (images, b) -> Batches.throughBlock(model.som(), manager,
+                parameterStore, predictor.predict(images, b).codes(), b, latentDim()));
     }
 
     /** The SOM embeddings. */

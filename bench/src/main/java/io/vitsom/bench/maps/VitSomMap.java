@@ -63,23 +63,20 @@ public final class VitSomMap implements TrainedMap {
 
     @Override
     public float[] latent(ImageSet data) {
-        float[] out = new float[data.size() * latentDim()];
-        Batches.forEach(data, BATCH, (images, start, b) ->
-                System.arraycopy(predictor.latent(images, b), 0, out, start * latentDim(), b * latentDim()));
-        return out;
+        return Batches.rowsOf(data, BATCH, latentDim(), predictor::latent);
     }
 
     @Override
     public float[] distances(ImageSet data) {
         int units = grid().units();
-        float[] out = new float[data.size() * units];
-        Batches.forEach(data, BATCH, (images, start, b) -> {
+        return Batches.rowsOf(data, BATCH, units, (images, b) -> {
+            float[] flat = new float[b * units];
             float[][] rows = predictor.distances(images, b);
             for (int i = 0; i < b; i++) {
-                System.arraycopy(rows[i], 0, out, (start + i) * units, units);
+                System.arraycopy(rows[i], 0, flat, i * units, units);
             }
+            return flat;
         });
-        return out;
     }
 
     @Override
