@@ -22,7 +22,7 @@ public final class BudgetSplit {
 
     /**
      * Whole epochs of {@code trainImages} images that fit {@code shareSeconds} at {@code imagesPerSecond} for each of
-     * {@code runs} seeds, at least 1 and at most {@code maxEpochs} (the config's total_epochs).
+     * {@code runs} seeds, at least 1 and at most {@code maxEpochs} (the model's reference training).
      */
     public static int epochs(double shareSeconds, double imagesPerSecond, int trainImages, int runs, int maxEpochs) {
         if (trainImages <= 0 || runs <= 0 || maxEpochs <= 0) {
