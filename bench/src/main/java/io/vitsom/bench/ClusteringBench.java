@@ -56,6 +56,11 @@ public final class ClusteringBench {
         public ImageSet trainingSet() {
             return all != null ? all : train;
         }
+
+        /** What the protocol reports on: train+test under reference, else the test split, else the training set. */
+        ImageSet evaluatedSet() {
+            return all != null ? all : test != null ? test : train;
+        }
     }
 
     /** Selects train/eval sets from the splits as the protocol says; {@code limit} cuts the training set. */
@@ -190,8 +195,7 @@ public final class ClusteringBench {
                 log.printf(Locale.ROOT, "epoch %d: loss %.4f, purity %.4f, NMI %.4f on %d training images (%.0f s)%n",
                         epoch + 1, lossSum / imagesThisEpoch, c.purity(), c.nmi(), epochEval.size(), trainSeconds);
                 if (keepArtifacts && options.projectionEpochs().contains(epoch + 1)) {
-                    ImageSet evaluated = data.all() != null ? data.all() : data.test() != null ? data.test() : data.train();
-                    project(map, evaluated, "epoch " + (epoch + 1),
+                    project(map, data.evaluatedSet(), "epoch " + (epoch + 1),
                             options.out().resolve("projection-epoch-" + (epoch + 1) + ".png"), seed);
                 }
             }

@@ -1,10 +1,7 @@
 package io.vitsom.bench.maps;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 import io.vitsom.bench.EpochOrder;
 import io.vitsom.bench.Progress;
@@ -14,7 +11,6 @@ import io.vitsom.model.baselines.DesomPredictor;
 import io.vitsom.model.baselines.DesomStepResult;
 import io.vitsom.model.baselines.DesomTrainer;
 import io.vitsom.model.data.ImageSet;
-import io.vitsom.model.nn.Autograd;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
 import java.io.PrintStream;
@@ -210,13 +206,9 @@ public final class DesomMap implements TrainedMap {
     /** The decoder applied to every prototype; the decoder's output is linear, so values may leave [0, 1]. */
     @Override
     public float[][] prototypeImages() {
-        try (Autograd off = Autograd.off(); NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray prototypes = model.som().prototypes().getArray();
-            NDArray images = model.autoencoder().decoder().forward(parameterStore, new NDList(prototypes), false)
-                    .singletonOrThrow();
-            return Batches.rows(images.toFloatArray(), model.config().inputDim());
-        }
+        float[] prototypes = model.som().prototypes().getArray().toFloatArray();
+        return Batches.rows(Batches.throughBlock(model.autoencoder().decoder(), manager, parameterStore, prototypes,
+                grid.units(), latentDim()), model.config().inputDim());
     }
 
     /** The trained model. */

@@ -1,11 +1,7 @@
 package io.vitsom.bench.maps;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.vitsom.bench.EpochOrder;
 import io.vitsom.bench.Progress;
@@ -15,7 +11,6 @@ import io.vitsom.model.baselines.somvae.SomVaePredictor;
 import io.vitsom.model.baselines.somvae.SomVaeStepResult;
 import io.vitsom.model.baselines.somvae.SomVaeTrainer;
 import io.vitsom.model.data.ImageSet;
-import io.vitsom.model.nn.Autograd;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
 import java.io.PrintStream;
@@ -193,13 +188,9 @@ public final class SomVaeMap implements TrainedMap {
     /** The {@code z_q} decoder applied to every embedding (sigmoid output, in [0, 1]). */
     @Override
     public float[][] prototypeImages() {
-        try (Autograd off = Autograd.off(); NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray embeddings = model.som().embeddings().getArray();
-            NDArray images = model.decoderQ().forward(parameterStore, new NDList(embeddings), false)
-                    .singletonOrThrow();
-            return Batches.rows(images.toFloatArray(), model.config().inputDim());
-        }
+        float[] embeddings = model.som().embeddings().getArray().toFloatArray();
+        return Batches.rows(Batches.throughBlock(model.decoderQ(), manager, parameterStore, embeddings, grid.units(),
+                latentDim()), model.config().inputDim());
     }
 
     /** The trained model. */
@@ -214,7 +205,7 @@ public final class SomVaeMap implements TrainedMap {
 
     /** Trainable parameters: encoder, both decoders and the embeddings. */
     public long params() {
-        return model.namedParameters().values().stream().map(Parameter::getArray).mapToLong(NDArray::size).sum();
+        return model.parameterCount();
     }
 
     /** Training wall time in seconds. */

@@ -4,7 +4,6 @@ import io.vitsom.bench.Baselines;
 import io.vitsom.bench.BenchOptions;
 import io.vitsom.bench.BenchReport;
 import io.vitsom.bench.ClusteringBench;
-import io.vitsom.bench.ModelKind;
 import io.vitsom.bench.ProcessStats;
 import io.vitsom.bench.Protocol;
 import io.vitsom.bench.classify.ClassificationBench;
@@ -154,7 +153,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
             int trainImages = cell.task() == Task.CLASSIFICATION ? Math.max(1, (int) Math.round(train.size() * 0.8))
                     : train.size();
             epochs = BudgetSplit.epochs(shareSeconds, imagesPerSecond, trainImages, runs,
-                    Baselines.referenceEpochs(cell.kind() == null ? ModelKind.VIT_SOM : cell.kind(), config, trainImages));
+                    Baselines.referenceEpochs(cell.kind(), config, trainImages));
             log.printf(Locale.ROOT, "%s / %s: calibrated %.0f img/s -> %d epoch(s) of %d images in %.0f s x %d seed(s)%n",
                     cell.dataset(), cell.model(), imagesPerSecond, epochs, trainImages, shareSeconds / runs, runs);
         } else {

@@ -37,7 +37,7 @@ public final class Calibration {
     /** Training images per second of a suite cell's model on {@code train}. */
     public static double imagesPerSecond(SuiteDatasets.Cell cell, VitSomConfig config, ImageSet train, long seed) {
         config.requireInput(train.channels(), train.height(), train.width(), train.name());
-        ModelKind kind = cell.kind() == null ? ModelKind.VIT_SOM : cell.kind();
+        ModelKind kind = cell.kind();
         if (kind == ModelKind.DESOM || kind == ModelKind.SOM_VAE) {
             // One epoch of the real driver on a sample: pre-training and the joint phase run at about the same speed.
             ImageSet sample = train.limit(Math.min(train.size(), BASELINE_IMAGES));

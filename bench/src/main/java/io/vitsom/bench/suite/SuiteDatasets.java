@@ -85,7 +85,7 @@ public final class SuiteDatasets {
     /**
      * One (dataset, model) run to do: {@code data} is what the loaders get, {@code config} the YAML.
      *
-     * @param kind the clustering bench's model (null for classification, whose config names the model)
+     * @param kind the clustering bench's model; {@code VIT_SOM} for classification, whose config names the model
      * @param map a baseline's map, or null for its default
      */
     public record Cell(String model, String dataset, Task task, Path data, Path config, ModelKind kind, MapSize map) {
@@ -146,11 +146,11 @@ public final class SuiteDatasets {
                 continue;
             }
             if (k.task() == Task.CLASSIFICATION) {
-                cells.add(new Cell("vit_som_cls", k.folder(), k.task(), data.get(), config, null, null));
+                cells.add(new Cell("vit_som_cls", k.folder(), k.task(), data.get(), config, ModelKind.VIT_SOM, null));
                 // The plain ViT of the same config: vit_som_cifar-10.yaml -> vit_cifar-10.yaml (model_arch: vit).
                 Path vit = configDir.resolve(k.config().replaceFirst("^vit_som_", "vit_"));
                 if (Files.isRegularFile(vit)) {
-                    cells.add(new Cell("vit", k.folder(), k.task(), data.get(), vit, null, null));
+                    cells.add(new Cell("vit", k.folder(), k.task(), data.get(), vit, ModelKind.VIT_SOM, null));
                 } else {
                     skipped.add(new Skipped("vit", k.folder(), k.task(), "config " + vit + " not found"));
                 }
