@@ -4,14 +4,11 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,9 +16,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The one place where images are decoded and encoded, so that training and the streaming services see exactly the
@@ -31,6 +26,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * gives 3 channels of sRGB; alpha is dropped. Damaged input is an {@link ImageDecodeException}, never a partial
  * image: ImageIO silently decodes a PNG cut off after its last image data and a cut-off JPEG (filling the rest with
  * gray), so both cases are detected here.
+ *
+ * <p>PNGs in the usual 8-bit layouts are decoded and encoded by {@link PngCodec} (several times faster than
+ * ImageIO); everything else goes through ImageIO.
  *
  * <p>All methods are thread-safe. Streams are memory-cached on purpose: ImageIO's default cache writes a temporary
  * file per image.
@@ -60,6 +58,17 @@ public final class ImageCodec {
                     "not a PNG or JPEG image (" + bytes.length + " bytes starting with " + hexPrefix(bytes) + ")",
                     null);
         }
+        if (format.equals("png")) {
+            DecodedImage direct = PngCodec.decode(bytes);
+            if (direct != null) {
+                return direct;
+            }
+        }
+        return decodeWithImageIo(bytes, format);
+    }
+
+    /** The ImageIO path of {@link #decode}, for every file {@link PngCodec} leaves to it (and for tests). */
+    static DecodedImage decodeWithImageIo(byte[] bytes, String format) throws ImageDecodeException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
             throw new IllegalStateException("no ImageIO reader for " + format + " in this JVM");
@@ -96,31 +105,7 @@ public final class ImageCodec {
      * @param chw {@code channels * height * width} unsigned bytes, CHW order
      */
     public static byte[] encodePng(int channels, int height, int width, byte[] chw) {
-        DecodedImage image = new DecodedImage(channels, height, width, chw);
-        BufferedImage out;
-        int plane = height * width;
-        if (channels == 1) {
-            out = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-            byte[] data = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
-            System.arraycopy(image.chw(), 0, data, 0, plane);
-        } else {
-            out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-            byte[] data = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
-            for (int i = 0; i < plane; i++) {
-                data[3 * i] = chw[2 * plane + i];
-                data[3 * i + 1] = chw[plane + i];
-                data[3 * i + 2] = chw[i];
-            }
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(bytes)) {
-            if (!ImageIO.write(out, "png", stream)) {
-                throw new IllegalStateException("no ImageIO PNG writer in this JVM");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing a PNG to memory failed", e);
-        }
-        return bytes.toByteArray();
+        return PngCodec.encode(new DecodedImage(channels, height, width, chw));
     }
 
     /** Encodes a decoded image as PNG. */
