@@ -75,6 +75,11 @@ public final class BenchStreamCommand implements Callable<Integer> {
             description = "images for the throughput phase (default: ${DEFAULT-VALUE})")
     int images;
 
+    @Option(names = "--warmup-images", defaultValue = "5000",
+            description = "images served before anything is measured, so the JIT compiler has settled (default: "
+                    + "${DEFAULT-VALUE})")
+    int warmupImages;
+
     @Option(names = "--rate", defaultValue = "500",
             description = "input rate of the latency phase, images/s (default: ${DEFAULT-VALUE})")
     double rate;
@@ -146,9 +151,20 @@ public final class BenchStreamCommand implements Callable<Integer> {
                         () -> new IllegalStateException("serving did not load the model within 2 minutes"));
                 reader.start();
 
+                // Warm-up: a long-running service is measured, not the first seconds of a JVM in which the JIT
+                // compilers take a good part of the two cores.
+                if (warmupImages > 0) {
+                    System.out.printf("warm-up: %d images, not measured%n", warmupImages);
+                    replay(dataset, ReplayConfig.defaults().withSplit(ReplayConfig.Split.TEST).withLimit(0).withRate(0)
+                            .withLoop(true), clients, registry, warmupImages);
+                    reader.awaitCount(warmupImages, Duration.ofMinutes(10));
+                }
+                results.put("warmup_images", warmupImages);
+
                 // Throughput: everything at once, as fast as the broker acknowledges.
                 System.out.printf("throughput phase: %d images as fast as possible%n", images);
                 long phaseStart = System.currentTimeMillis();
+                reader.reset(phaseStart);
                 ReplaySummary ingest = replay(dataset, ReplayConfig.defaults().withLimit(images).withRate(0)
                         .withLoop(images > dataset.train().size()), clients, registry, images);
                 List<long[]> done = reader.awaitCount(images, Duration.ofMinutes(10));
@@ -162,7 +178,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
                         ingest.imagesPerSecond(), done.size(), servingRate);
 
                 // Latency at a fixed input rate.
-                reader.reset();
+                reader.reset(System.currentTimeMillis());
                 int latencyImages = (int) (rate * latencySeconds);
                 System.out.printf("latency phase: %.0f images/s for %d s%n", rate, latencySeconds);
                 replay(dataset, ReplayConfig.defaults().withSplit(ReplayConfig.Split.TEST).withLimit(0).withRate(rate)
@@ -240,7 +256,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 # Streaming benchmark
 
                 Machine: %s. Code %s, %s. Config %s, data %s; serving batch %d, flush after %d ms.
-                The learner is not running; model = freshly initialised weights of the config.
+                The learner is not running; model = freshly initialised weights of the config; %d images served
+                before measuring (warm-up).
 
                 | measure | value |
                 |---|---|
@@ -251,7 +268,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 | peak RSS, MB | %.0f |
                 """.formatted(r.get("machine").asText(), r.get("code_version").asText(), r.get("created").asText(),
                 r.get("config").asText(), r.get("dataset").asText(), r.get("serving_batch_size").asInt(),
-                r.get("serving_max_delay_ms").asInt(), r.get("model_alone_images_per_second").asDouble(),
+                r.get("serving_max_delay_ms").asInt(), r.get("warmup_images").asInt(),
+                r.get("model_alone_images_per_second").asDouble(),
                 r.get("throughput_images").asInt(), r.get("ingest_images_per_second").asDouble(),
                 r.get("serving_images_per_second_end_to_end").asDouble(),
                 l.get("input_rate_images_per_second").asDouble(), l.get("images").asInt(), l.get("p50").asLong(),
@@ -264,6 +282,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         private final String topic;
         private final List<long[]> arrivals = new ArrayList<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
+        private volatile long since;
         private Thread thread;
 
         AssignmentReader(KafkaClients clients, Topics topics) {
@@ -287,6 +306,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                         long now = System.currentTimeMillis();
                         long eventTime = Messages.fromJson(r.value(), Messages.Bmu.class).eventTime();
+                        if (eventTime < since) {
+                            continue; // a straggler of the previous phase
+                        }
                         synchronized (arrivals) {
                             arrivals.add(new long[] {eventTime, now});
                         }
@@ -296,8 +318,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             thread.start();
         }
 
-        void reset() {
+        /** Forgets what arrived so far and from now on records only images produced at or after {@code eventTime}. */
+        void reset(long eventTime) {
             synchronized (arrivals) {
+                since = eventTime;
                 arrivals.clear();
             }
         }
