@@ -32,12 +32,18 @@ public final class ProcessStats {
         return Double.NaN;
     }
 
-    /** A one-line description of this machine for result files: CPU model, cores, memory. */
+    /**
+     * A one-line description of this machine for result files: CPU model, cores, memory and, on a non-Intel
+     * x86 CPU, which MKL kernels libtorch runs (the launcher's preloaded library changes them; README "Speed").
+     */
     public static String machine() {
         String cpu = "unknown CPU";
+        boolean intel = true;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
+                if (line.startsWith("vendor_id")) {
+                    intel = line.contains("GenuineIntel");
+                } else if (line.startsWith("model name")) {
                     cpu = line.substring(line.indexOf(':') + 1).trim();
                     break;
                 }
@@ -46,6 +52,17 @@ public final class ProcessStats {
             // keep "unknown CPU": off Linux the rest of the description still helps
         }
         long memGb = Runtime.getRuntime().maxMemory() / (1L << 30);
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, JVM heap max " + memGb + " GiB";
+        String mkl = intel ? "" : mklIntelPathLoaded()
+                ? ", MKL Intel kernel path (launcher preload)" : ", MKL generic kernels (non-Intel CPU, no preload)";
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, JVM heap max " + memGb + " GiB"
+                + mkl;
+    }
+
+    private static boolean mklIntelPathLoaded() {
+        try {
+            return Files.readString(Path.of("/proc/self/maps")).contains("libvitsom_mkl_intel_cpu.so");
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
