@@ -34,7 +34,8 @@ public final class ProcessStats {
 
     /**
      * A one-line description of this machine for result files: CPU model, cores, memory and, on a non-Intel
-     * x86 CPU, which MKL kernels libtorch runs (the launcher's preloaded library changes them; README "Speed").
+     * x86 CPU, which MKL kernels libtorch runs (the launcher's preloaded library changes them; README "Speed"),
+     * and the ATen kernel set when {@code ATEN_CPU_CAPABILITY} chooses it.
      */
     public static String machine() {
         String cpu = "unknown CPU";
@@ -54,8 +55,9 @@ public final class ProcessStats {
         long memGb = Runtime.getRuntime().maxMemory() / (1L << 30);
         String mkl = intel ? "" : mklIntelPathLoaded()
                 ? ", MKL Intel kernel path (launcher preload)" : ", MKL generic kernels (non-Intel CPU, no preload)";
+        String aten = System.getenv("ATEN_CPU_CAPABILITY");
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, JVM heap max " + memGb + " GiB"
-                + mkl;
+                + mkl + (aten == null || aten.isBlank() ? "" : ", ATen kernels " + aten);
     }
 
     private static boolean mklIntelPathLoaded() {
