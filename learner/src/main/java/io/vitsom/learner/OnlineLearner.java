@@ -325,10 +325,16 @@ public final class OnlineLearner implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset, "checkpoint v" + version)));
         try {
-            c.commitSync(commit);
+            try {
+                c.commitSync(commit);
+            } catch (WakeupException e) {
+                // stop() wakes the consumer to end a poll; when the loop was training instead, the wakeup is
+                // delivered to the final checkpoint's commit, and it is spent by now.
+                c.commitSync(commit);
+            }
         } catch (KafkaException e) {
             // Committed offsets only feed lag monitoring; the checkpoint already holds the truth.
-            LOG.warn("committing offsets of checkpoint {} failed: {}", version, e.getMessage());
+            LOG.warn("committing offsets of checkpoint {} failed: {}", version, e.toString());
         }
         session.offsets.clear();
         session.offsets.putAll(offsets);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,8 @@ class OnlineLearnerKafkaTest {
                 covered += e.getValue().asLong();
             }
             assertThat(covered).isEqualTo(101);
+            assertThat(committedOffsets(config)).as("offsets committed for lag monitoring after the final checkpoint")
+                    .isEqualTo(101);
             assertThat(provenance.path("images_trained").asLong()).isEqualTo(100);
             assertThat(provenance.path("ranges").size()).isEqualTo(TOPICS.imagesValid().partitions());
 
@@ -136,6 +139,7 @@ class OnlineLearnerKafkaTest {
                         .isGreaterThanOrEqualTo(stepAtStop);
             });
             assertThat(positions(all)).hasSize(120);
+            assertThat(committedOffsets(config)).isEqualTo(121);
 
             // After the restart the first new version's drift is measured from the checkpoint it resumed from.
             Messages.ModelVersion resumedVersion = Messages.fromJson(TestTopics.read(bootstrap, TOPICS.models().name(),
@@ -182,6 +186,14 @@ class OnlineLearnerKafkaTest {
         thread.setDaemon(true);
         thread.start();
         return learner;
+    }
+
+    /** Sum over partitions of the offsets the learner's group committed to Kafka. */
+    private static long committedOffsets(LearnerConfig config) throws Exception {
+        try (var admin = config.kafka().admin("test-offsets")) {
+            return admin.listConsumerGroupOffsets(config.groupId()).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+        }
     }
 
     private static void stop(OnlineLearner learner) throws InterruptedException {
