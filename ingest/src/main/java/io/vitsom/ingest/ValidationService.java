@@ -35,7 +35,6 @@ public final class ValidationService implements AutoCloseable {
     static final int MAX_RECORD_BYTES = 10 * 1024 * 1024 + ImageProducer.RECORD_OVERHEAD_BYTES;
 
     private static final Logger LOG = LoggerFactory.getLogger(ValidationService.class);
-    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
 
     private final ValidationServiceConfig config;
     private final KafkaClients clients;
@@ -167,13 +166,7 @@ public final class ValidationService implements AutoCloseable {
     }
 
     private Properties streamsProperties() {
-        Properties props = clients.base(config.applicationId());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        // Opt in to Kafka 5.0's behaviour now; set by name because the constant is already deprecated. The main
-        // consumer's partition assignor builds its own StreamsConfig from the consumer's settings only, and warns
-        // unless it finds the setting there too.
-        props.put(GLOBAL_PROCESSING_HANDLER, "true");
-        props.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_HANDLER), "true");
+        Properties props = clients.streams(config.applicationId());
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterProductionExceptionHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().imagesDlq().name());

@@ -114,8 +114,7 @@ public final class ServingService implements AutoCloseable {
     }
 
     private Properties streamsProperties() {
-        Properties props = clients.base(config.applicationId());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        Properties props = clients.streams(config.applicationId());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee().configValue());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
@@ -123,9 +122,6 @@ public final class ServingService implements AutoCloseable {
         // An idle thread blocks in poll() for poll.ms; wall-clock punctuation, which flushes partial batches, can
         // only run between polls.
         props.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, config.batch().maxDelay().toMillis()));
-        // Opt in to the Kafka 5.0 default now (the constant is already deprecated); without it Streams warns.
-        props.put("processing.exception.handler.global.enabled", "true");
-        props.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), "true");
         return props;
     }
 

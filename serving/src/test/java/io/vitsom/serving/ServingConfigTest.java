@@ -16,7 +16,7 @@ class ServingConfigTest {
         assertThat(serving.applicationId()).isEqualTo("vitsom-serving");
         assertThat(serving.threads()).isEqualTo(1);
         assertThat(serving.processingGuarantee().configValue()).isEqualTo("at_least_once");
-        assertThat(serving.batch()).isEqualTo(new BatchConfig(64, Duration.ofMillis(20)));
+        assertThat(serving.batch()).isEqualTo(new BatchConfig(256, Duration.ofMillis(20)));
         assertThat(serving.topologyWindow()).isEqualTo(2_000);
         ServingHttpConfig http = ServingHttpConfig.defaults();
         assertThat(http.port()).isEqualTo(8080);
