@@ -88,7 +88,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             description = "length of the latency phase (default: ${DEFAULT-VALUE})")
     int latencySeconds;
 
-    @Option(names = "--batch-size", defaultValue = "" + BatchConfig.DEFAULT_BATCH_SIZE, description = "serving batch size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "" + BatchConfig.DEFAULT_BATCH_SIZE,
+            description = "serving batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--max-delay-ms", defaultValue = "20",
