@@ -1,5 +1,6 @@
 package io.vitsom.bench;
 
+import io.vitsom.model.nn.NativeAttention;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ public final class ProcessStats {
     /**
      * A one-line description of this machine for result files: CPU model, cores, memory and, on a non-Intel
      * x86 CPU, which MKL kernels libtorch runs (the launcher's preloaded library changes them; README "Speed"),
-     * and the ATen kernel set when {@code ATEN_CPU_CAPABILITY} chooses it.
+     * the ATen kernel set when {@code ATEN_CPU_CAPABILITY} chooses it, and whether inference runs the model's
+     * C attention kernel for narrow heads.
      */
     public static String machine() {
         String cpu = "unknown CPU";
@@ -57,7 +59,8 @@ public final class ProcessStats {
                 ? ", MKL Intel kernel path (launcher preload)" : ", MKL generic kernels (non-Intel CPU, no preload)";
         String aten = System.getenv("ATEN_CPU_CAPABILITY");
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, JVM heap max " + memGb + " GiB"
-                + mkl + (aten == null || aten.isBlank() ? "" : ", ATen kernels " + aten);
+                + mkl + (aten == null || aten.isBlank() ? "" : ", ATen kernels " + aten)
+                + (NativeAttention.available(8) ? ", C attention kernel for narrow heads (inference)" : "");
     }
 
     private static boolean mklIntelPathLoaded() {

@@ -9,9 +9,11 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Multi-head self-attention with a biased qkv projection, scale {@code head_dim^-0.5} and softmax,
@@ -51,9 +53,15 @@ public final class MultiHeadAttention extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
+        NDArray projected = qkv.forward(ps, new NDList(x), training).singletonOrThrow();
+        if (!training && !JniUtils.isGradMode()) {
+            Optional<NDArray> attended = NativeAttention.attend(projected, this.heads);
+            if (attended.isPresent()) {
+                return proj.forward(ps, new NDList(attended.get()), false);
+            }
+        }
         // [B, N, 3D] -> [3, B, heads, N, head_dim]
-        NDArray packed = qkv.forward(ps, new NDList(x), training).singletonOrThrow()
-                .reshape(b, n, 3, heads, dim / heads).transpose(2, 0, 3, 1, 4);
+        NDArray packed = projected.reshape(b, n, 3, heads, dim / heads).transpose(2, 0, 3, 1, 4);
         NDArray q = packed.get(0);
         NDArray k = packed.get(1);
         NDArray v = packed.get(2);
