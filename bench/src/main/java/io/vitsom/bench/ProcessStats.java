@@ -1,6 +1,6 @@
 package io.vitsom.bench;
 
-import io.vitsom.model.nn.NativeAttention;
+import io.vitsom.model.nn.NativeKernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ public final class ProcessStats {
      * A one-line description of this machine for result files: CPU model, cores, memory and, on a non-Intel
      * x86 CPU, which MKL kernels libtorch runs (the launcher's preloaded library changes them; README "Speed"),
      * the ATen kernel set when {@code ATEN_CPU_CAPABILITY} chooses it, and whether inference runs the model's
-     * C attention kernel for narrow heads.
+     * C kernels for narrow layers (NativeKernels).
      */
     public static String machine() {
         String cpu = "unknown CPU";
@@ -60,7 +60,7 @@ public final class ProcessStats {
         String aten = System.getenv("ATEN_CPU_CAPABILITY");
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, JVM heap max " + memGb + " GiB"
                 + mkl + (aten == null || aten.isBlank() ? "" : ", ATen kernels " + aten)
-                + (NativeAttention.available(8) ? ", C attention kernel for narrow heads (inference)" : "");
+                + (NativeKernels.attentionAvailable(8) ? ", C inference kernels for narrow layers" : "");
     }
 
     private static boolean mklIntelPathLoaded() {

@@ -1,5 +1,7 @@
 package io.vitsom.model.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -7,8 +9,11 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import java.util.Map;
+import java.util.Optional;
 
 /** Factories for the DJL layers the components are made of, with the reference's initialisation. */
 final class Layers {
@@ -24,6 +29,28 @@ final class Layers {
         linear.setInitializer(Initializers.xavierUniform(), Parameter.Type.WEIGHT);
         linear.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
         return linear;
+    }
+
+    /**
+     * Whether a forward pass may take the inference-only kernels of {@link NativeKernels}: not training, and
+     * autograd not recording (they have no backward).
+     */
+    static boolean inferenceOnly(boolean training) {
+        return !training && !JniUtils.isGradMode();
+    }
+
+    /** {@code norm(x)}; in {@link NativeKernels} during inference when it runs this width. */
+    static NDArray normalize(ParameterStore ps, LayerNorm norm, NDArray x, boolean training) {
+        if (inferenceOnly(training)) {
+            Parameter gamma = norm.getParameters().get("gamma");
+            Parameter beta = norm.getParameters().get("beta");
+            Optional<NDArray> y = NativeKernels.layerNorm(x, ps.getValue(gamma, x.getDevice(), false),
+                    ps.getValue(beta, x.getDevice(), false), LAYER_NORM_EPS);
+            if (y.isPresent()) {
+                return y.get();
+            }
+        }
+        return norm.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
     /**

@@ -9,7 +9,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
@@ -19,11 +18,17 @@ import java.util.Optional;
  * Multi-head self-attention with a biased qkv projection, scale {@code head_dim^-0.5} and softmax,
  * as the reference's {@code Attention} (no dropout: the reference builds its blocks without it).
  * The attention itself runs in libtorch's fused kernel ({@link TorchScriptKernels}); it computes the same
- * function as the explicit formula (tests compare value and gradient).
+ * function as the explicit formula (tests compare value and gradient). Inference on narrow heads takes the C
+ * kernel of {@link NativeKernels} instead.
  */
 public final class MultiHeadAttention extends AbstractBlock {
-    /** {@code -Dvitsom.attention=explicit} switches the fused kernel off (for comparisons and debugging). */
-    private static final boolean FUSED_ENABLED = !"explicit".equals(System.getProperty("vitsom.attention"));
+    /**
+     * {@code -Dvitsom.attention=explicit} switches the fused kernel off, {@code =fused} keeps libtorch's fused
+     * kernel for inference too (for comparisons and debugging).
+     */
+    private static final String MODE = System.getProperty("vitsom.attention", "");
+    private static final boolean FUSED_ENABLED = !"explicit".equals(MODE);
+    private static final boolean NATIVE_ENABLED = MODE.isEmpty();
 
     private final int dim;
     private final int heads;
@@ -54,8 +59,8 @@ public final class MultiHeadAttention extends AbstractBlock {
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
         NDArray projected = qkv.forward(ps, new NDList(x), training).singletonOrThrow();
-        if (!training && !JniUtils.isGradMode()) {
-            Optional<NDArray> attended = NativeAttention.attend(projected, this.heads);
+        if (NATIVE_ENABLED && Layers.inferenceOnly(training)) {
+            Optional<NDArray> attended = NativeKernels.attention(projected, this.heads);
             if (attended.isPresent()) {
                 return proj.forward(ps, new NDList(attended.get()), false);
             }

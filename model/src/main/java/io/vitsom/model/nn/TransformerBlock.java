@@ -45,9 +45,10 @@ public final class TransformerBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray attended = attention.forward(ps, norm1.forward(ps, new NDList(x), training), training).singletonOrThrow();
+        NDArray attended = attention.forward(ps, new NDList(Layers.normalize(ps, norm1, x, training)), training)
+                .singletonOrThrow();
         x = x.add(attended);
-        NDArray h = fc1.forward(ps, norm2.forward(ps, new NDList(x), training), training).singletonOrThrow();
+        NDArray h = fc1.forward(ps, new NDList(Layers.normalize(ps, norm2, x, training)), training).singletonOrThrow();
         // DJL's gelu maps to torch's gelu with approximate='none', the reference's nn.GELU().
         NDArray mlp = fc2.forward(ps, new NDList(Activation.gelu(h)), training).singletonOrThrow();
         return new NDList(x.add(mlp));

@@ -67,7 +67,7 @@ public final class VitEncoder extends AbstractBlock {
         for (TransformerBlock block : blocks) {
             x = block.forward(ps, new NDList(x), training).singletonOrThrow();
         }
-        return norm.forward(ps, new NDList(x), training);
+        return new NDList(Layers.normalize(ps, norm, x, training));
     }
 
     @Override

@@ -1,19 +1,22 @@
 /*
- * Softmax attention for narrow heads (width 4, 8 or 16), for inference: the JNI side of
- * io.vitsom.model.nn.NativeAttention.
+ * Inference kernels for the narrow ViT of the MNIST configs: the JNI side of io.vitsom.model.nn.NativeKernels.
+ * None has a backward, so training keeps libtorch's kernels.
  *
- * Why it exists: with 197 tokens and heads 8 wide (the MNIST configs), libtorch's flash-attention kernel spends
- * its time in GEMM calls with an inner dimension of 8 and in per-row reductions, and is the largest item of
- * the forward pass. Here 16 query rows share one AVX-512 register, one row per lane, so the scores, their
- * maximum, the exponentials, the sum and the weighted values are all lane-wise: no horizontal reductions and
- * no GEMM calls. Functions carry target("avx512f,fma") so the file builds with plain -O3 on any x86-64 and
- * only runs where the CPU has AVX-512 (checked at run time); elsewhere Java keeps libtorch's kernel.
- *
- * Threads: the images are split over libtorch's own OpenMP pool (its libgomp, found among the loaded libraries).
- * Java threads would compete with that pool's workers, which spin for a while after every libtorch operation.
- *
+ * Attention for heads 4, 8 or 16 wide. With 197 tokens and heads 8 wide, libtorch's flash-attention kernel spends
+ * its time in GEMM calls with an inner dimension of 8 and in per-row reductions, and was the largest item of the
+ * forward pass. Here 16 query rows share one AVX-512 register, one row per lane, so the scores, their maximum,
+ * the exponentials, the sum and the weighted values are all lane-wise: no horizontal reductions, no GEMM calls.
  * Layout: qkv is the qkv projection's output [B, N, 3, heads, d] (row-major, float32); out is [B, N, heads, d],
  * the layout the output projection reads. Scale 1/sqrt(d), as the reference.
+ *
+ * LayerNorm over rows 16, 32, 48 or 64 wide: one row is one to four registers. libtorch's kernel for 16-wide rows
+ * was the next largest item (its row moments are built for long rows).
+ *
+ * Functions carry target("avx512f,fma") so the file builds with plain -O3 on any x86-64 and only runs where the
+ * CPU has AVX-512 (checked at run time); elsewhere Java keeps libtorch's kernels.
+ *
+ * Threads: the work is split over libtorch's own OpenMP pool (its libgomp, found among the loaded libraries).
+ * Java threads would compete with that pool's workers, which spin for a while after every libtorch operation.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -135,6 +138,38 @@ static KERNEL int attend(const float *qkv, float *out, int from, int to, int n, 
     return 0;
 }
 
+/* LayerNorm of rows [from, to), each `width` (16, 32, 48 or 64) values: two passes over registers. */
+static KERNEL int layer_norm(const float *x, float *y, const float *gamma, const float *beta, int from, int to,
+        int width, float eps) {
+    int regs = width / LANES;
+    __m512 g[4], b[4];
+    for (int k = 0; k < regs; k++) {
+        g[k] = _mm512_loadu_ps(gamma + k * LANES);
+        b[k] = _mm512_loadu_ps(beta + k * LANES);
+    }
+    for (int r = from; r < to; r++) {
+        const float *row = x + (size_t) r * width;
+        __m512 v[4];
+        __m512 sum = _mm512_setzero_ps();
+        for (int k = 0; k < regs; k++) {
+            v[k] = _mm512_loadu_ps(row + k * LANES);
+            sum = _mm512_add_ps(sum, v[k]);
+        }
+        __m512 mean = _mm512_set1_ps(_mm512_reduce_add_ps(sum) / (float) width);
+        __m512 squares = _mm512_setzero_ps();
+        for (int k = 0; k < regs; k++) {
+            v[k] = _mm512_sub_ps(v[k], mean);
+            squares = _mm512_fmadd_ps(v[k], v[k], squares);
+        }
+        __m512 rstd = _mm512_set1_ps(1.0f / sqrtf(_mm512_reduce_add_ps(squares) / (float) width + eps));
+        float *out = y + (size_t) r * width;
+        for (int k = 0; k < regs; k++) {
+            _mm512_storeu_ps(out + k * LANES, _mm512_fmadd_ps(_mm512_mul_ps(v[k], rstd), g[k], b[k]));
+        }
+    }
+    return 0;
+}
+
 static int cpu_ok(void) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
 }
@@ -143,6 +178,10 @@ static int cpu_ok(void) {
     return 0;
 }
 static int attend(const float *qkv, float *out, int from, int to, int n, int heads, int d) {
+    return -1;
+}
+static int layer_norm(const float *x, float *y, const float *gamma, const float *beta, int from, int to,
+        int width, float eps) {
     return -1;
 }
 #endif
@@ -178,55 +217,90 @@ static void lookup_gomp(void) {
     dl_iterate_phdr(find_gomp, NULL);
 }
 
+/* One kernel call over [from, to) of some index (images, rows), split over the pool's threads. */
 struct job {
-    const float *qkv;
+    int (*run)(struct job *job, int from, int to);
+    int from, to;
+    const float *in, *gamma, *beta;
     float *out;
-    int from, to, n, heads, d;
+    int tokens, heads, width;
+    float eps;
     int failed;
 };
+
+static int run_attention(struct job *job, int from, int to) {
+    return attend(job->in, job->out, from, to, job->tokens, job->heads, job->width);
+}
+
+static int run_layer_norm(struct job *job, int from, int to) {
+    return layer_norm(job->in, job->out, job->gamma, job->beta, from, to, job->width, job->eps);
+}
 
 static void run_share(void *arg) {
     struct job *job = arg;
     int t = gomp_thread_num();
     int count = gomp_num_threads();
-    int span = job->to - job->from;
-    int from = job->from + (int) ((long) span * t / count);
-    int to = job->from + (int) ((long) span * (t + 1) / count);
-    if (attend(job->qkv, job->out, from, to, job->n, job->heads, job->d) != 0) {
+    long span = job->to - job->from;
+    if (job->run(job, job->from + (int) (span * t / count), job->from + (int) (span * (t + 1) / count)) != 0) {
         __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED);
     }
 }
 
-JNIEXPORT jboolean JNICALL Java_io_vitsom_model_nn_NativeAttention_supports(JNIEnv *env, jclass cls, jint d) {
+/* Runs the job on up to `threads` threads of libtorch's pool, or on this thread when the pool was not found. */
+static int run(struct job *job, int threads) {
+    pthread_once(&gomp_once, lookup_gomp);
+    int span = job->to - job->from;
+    if (gomp_parallel == NULL || threads <= 1 || span <= 1) {
+        return job->run(job, job->from, job->to);
+    }
+    gomp_parallel(run_share, job, (unsigned) (threads < span ? threads : span), 0);
+    return job->failed ? -1 : 0;
+}
+
+JNIEXPORT jboolean JNICALL Java_io_vitsom_model_nn_NativeKernels_attentionSupports(JNIEnv *env, jclass cls,
+        jint d) {
     (void) env;
     (void) cls;
     return cpu_ok() && (d == 4 || d == 8 || d == 16);
 }
 
-/* Whether the images are split over libtorch's OpenMP threads (otherwise they run on the calling thread). */
-JNIEXPORT jboolean JNICALL Java_io_vitsom_model_nn_NativeAttention_parallel(JNIEnv *env, jclass cls) {
+JNIEXPORT jboolean JNICALL Java_io_vitsom_model_nn_NativeKernels_layerNormSupports(JNIEnv *env, jclass cls,
+        jint width) {
+    (void) env;
+    (void) cls;
+    return cpu_ok() && width > 0 && width <= 64 && width % 16 == 0;
+}
+
+/* Whether the work is split over libtorch's OpenMP threads (otherwise it runs on the calling thread). */
+JNIEXPORT jboolean JNICALL Java_io_vitsom_model_nn_NativeKernels_parallel(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
     pthread_once(&gomp_once, lookup_gomp);
     return gomp_parallel != NULL;
 }
 
-/*
- * Images [from, to) of the batch on up to `threads` threads; returns 0, or -1 when a buffer is not direct or
- * scratch memory ran out.
- */
-JNIEXPORT jint JNICALL Java_io_vitsom_model_nn_NativeAttention_attend(JNIEnv *env, jclass cls, jobject qkv,
-        jobject out, jint from, jint to, jint n, jint heads, jint d, jint threads) {
+/* Images [0, batch) on up to `threads` threads; 0, or -1 when a buffer is not direct or memory ran out. */
+JNIEXPORT jint JNICALL Java_io_vitsom_model_nn_NativeKernels_attention(JNIEnv *env, jclass cls, jobject qkv,
+        jobject out, jint batch, jint tokens, jint heads, jint d, jint threads) {
     (void) cls;
-    struct job job = {(*env)->GetDirectBufferAddress(env, qkv), (*env)->GetDirectBufferAddress(env, out),
-                      from, to, n, heads, d, 0};
-    if (job.qkv == NULL || job.out == NULL || !(d == 4 || d == 8 || d == 16)) {
+    struct job job = {run_attention, 0, batch, (*env)->GetDirectBufferAddress(env, qkv), NULL, NULL,
+                      (*env)->GetDirectBufferAddress(env, out), tokens, heads, d, 0.0f, 0};
+    if (job.in == NULL || job.out == NULL || !(d == 4 || d == 8 || d == 16)) {
         return -1;
     }
-    pthread_once(&gomp_once, lookup_gomp);
-    if (gomp_parallel == NULL || threads <= 1 || to - from <= 1) {
-        return attend(job.qkv, job.out, from, to, n, heads, d);
+    return run(&job, threads);
+}
+
+/* Rows [0, rows) on up to `threads` threads; 0, or -1 when a buffer is not direct. */
+JNIEXPORT jint JNICALL Java_io_vitsom_model_nn_NativeKernels_layerNorm(JNIEnv *env, jclass cls, jobject x,
+        jobject gamma, jobject beta, jobject out, jint rows, jint width, jfloat eps, jint threads) {
+    (void) cls;
+    struct job job = {run_layer_norm, 0, rows, (*env)->GetDirectBufferAddress(env, x),
+                      (*env)->GetDirectBufferAddress(env, gamma), (*env)->GetDirectBufferAddress(env, beta),
+                      (*env)->GetDirectBufferAddress(env, out), 0, 0, width, eps, 0};
+    if (job.in == NULL || job.gamma == NULL || job.beta == NULL || job.out == NULL
+            || !(width > 0 && width <= 64 && width % 16 == 0)) {
+        return -1;
     }
-    gomp_parallel(run_share, &job, (unsigned) (threads < to - from ? threads : to - from), 0);
-    return job.failed ? -1 : 0;
+    return run(&job, threads);
 }
