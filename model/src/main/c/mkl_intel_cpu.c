@@ -1,5 +1,6 @@
 /*
- * Loaded with LD_PRELOAD by ./vitsom (see the launcher and README "Speed").
+ * Built by Maven (build.sh) and loaded with LD_PRELOAD by ./vitsom on non-Intel CPUs (see the launcher and
+ * README "Speed").
  *
  * libtorch links Intel oneMKL, which picks its BLAS kernels by CPU vendor before it looks at the instruction
  * set: on AMD (and any non-Intel x86) it takes its generic code path even where the CPU has AVX2/AVX-512, and
