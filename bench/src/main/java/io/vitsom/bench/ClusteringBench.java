@@ -145,14 +145,24 @@ public final class ClusteringBench {
         return eval.toMetrics(seed, trained.trainSeconds(), trained.imagesPerSecond(), trained.epochLog(), quality);
     }
 
-    /** Writes a t-SNE projection of the latent of the first images of {@code set}, coloured by label. */
+    /**
+     * Writes a t-SNE projection of the latent of the first images of {@code set}, coloured by label. A
+     * projection that fails is reported and skipped: it is a picture, and an hour of training and its
+     * measured numbers must not be lost to it.
+     */
     private void project(TrainedMap map, ImageSet set, String when, Path png, long seed) throws IOException {
         ImageSet sample = set.limit(Math.min(PROJECTION_SAMPLE, set.size()));
         long t0 = System.nanoTime();
-        LatentProjection.write(map.latent(sample), map.latentDim(), sample.labels(),
-                sample.classNames().isEmpty() ? null : sample.classNames().toArray(String[]::new),
-                String.format(Locale.ROOT, "%s latent, t-SNE of %d %s images, %s", options.model().label(),
-                        sample.size(), set.name(), when), seed, png);
+        try {
+            LatentProjection.write(map.latent(sample), map.latentDim(), sample.labels(),
+                    sample.classNames().isEmpty() ? null : sample.classNames().toArray(String[]::new),
+                    String.format(Locale.ROOT, "%s latent, t-SNE of %d %s images, %s", options.model().label(),
+                            sample.size(), set.name(), when), seed, png);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            log.printf(Locale.ROOT, "warning: %s not written (%s); the run goes on%n", png.getFileName(),
+                    e.getMessage());
+            return;
+        }
         log.printf(Locale.ROOT, "wrote %s (t-SNE of %d images, %.1f s)%n", png.getFileName(), sample.size(),
                 (System.nanoTime() - t0) / 1e9);
     }

@@ -84,6 +84,7 @@ public final class LatentProjection {
         // Smile reads an n x n input as a distance matrix, so an n x dim input with n == dim would be
         // misread; handing it the squared distances (what it computes itself otherwise) removes the case.
         double[][] squaredDistances = squaredDistances(latent, dim, n);
+        normaliseToUnitMean(squaredDistances);
         synchronized (SEED_LOCK) {
             MathEx.setSeed(seed);
             return new TSNE(squaredDistances, 2, perplexity, LEARNING_RATE, ITERATIONS).coordinates;
@@ -158,6 +159,33 @@ public final class LatentProjection {
         }
         MapImages.writePng(render(tsne(latent, dim, seed), labels, classNames, title), png);
         return png;
+    }
+
+    /**
+     * Divides the squared distances by their mean off the diagonal. t-SNE's affinities do not depend on
+     * the scale of the distances (each point's precision is calibrated to the perplexity), but Smile's
+     * calibration starts from a precision of {@code 1 / sqrt(mean distance)} and gives up after 50
+     * bisection steps without normalising the row: on latents whose squared distances are in the
+     * thousands or more (a trained ViT-SOM's 3,136-wide tokens) it returned NaN coordinates. At unit mean
+     * it starts near the answer.
+     */
+    private static void normaliseToUnitMean(double[][] squaredDistances) {
+        int n = squaredDistances.length;
+        double sum = 0;
+        for (double[] row : squaredDistances) {
+            for (double v : row) {
+                sum += v;
+            }
+        }
+        if (!(sum > 0) || Double.isInfinite(sum)) {
+            return; // all points equal (nothing to scale) or overflow (left for the finiteness check)
+        }
+        double scale = (double) n * (n - 1) / sum;
+        for (double[] row : squaredDistances) {
+            for (int j = 0; j < n; j++) {
+                row[j] *= scale;
+            }
+        }
     }
 
     private static double[][] squaredDistances(float[] latent, int dim, int n) {

@@ -73,6 +73,24 @@ class LatentProjectionTest {
     }
 
     @Test
+    void theScaleOfTheLatentDoesNotMatter() {
+        // Smile's perplexity calibration alone returned NaN coordinates for some scales (a trained
+        // ViT-SOM latent, squared distances in the thousands, after a 30-epoch run).
+        int[] labels = new int[CLUSTERS * PER_CLUSTER];
+        float[] latent = clusters(labels);
+        for (float scale : new float[] {1e-3f, 10f, 30f, 1e3f}) {
+            float[] scaled = latent.clone();
+            for (int p = 0; p < scaled.length; p++) {
+                scaled[p] *= scale;
+            }
+            double[][] xy = LatentProjection.tsne(scaled, DIM, 42);
+            assertThat(java.util.Arrays.stream(xy).flatMapToDouble(java.util.Arrays::stream))
+                    .as("scale %s", scale).allMatch(Double::isFinite);
+            assertThat(knnLabelAgreement(xy, labels, 5)).as("scale %s", scale).isGreaterThan(0.9);
+        }
+    }
+
+    @Test
     void asManyPointsAsDimensionsAreStillReadAsPoints() {
         // Smile takes a square input for a distance matrix; 24 points in 24-D must still be points.
         int n = 24;
