@@ -158,7 +158,7 @@ public final class ClusteringBench {
                     sample.classNames().isEmpty() ? null : sample.classNames().toArray(String[]::new),
                     String.format(Locale.ROOT, "%s latent, t-SNE of %d %s images, %s", options.model().label(),
                             sample.size(), set.name(), when), seed, png);
-        } catch (IllegalArgumentException | ArithmeticException e) {
+        } catch (IllegalArgumentException e) {
             log.printf(Locale.ROOT, "warning: %s not written (%s); the run goes on%n", png.getFileName(),
                     e.getMessage());
             return;

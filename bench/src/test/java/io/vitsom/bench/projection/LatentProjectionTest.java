@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -84,7 +85,7 @@ class LatentProjectionTest {
                 scaled[p] *= scale;
             }
             double[][] xy = LatentProjection.tsne(scaled, DIM, 42);
-            assertThat(java.util.Arrays.stream(xy).flatMapToDouble(java.util.Arrays::stream))
+            assertThat(Arrays.stream(xy).flatMapToDouble(Arrays::stream))
                     .as("scale %s", scale).allMatch(Double::isFinite);
             assertThat(knnLabelAgreement(xy, labels, 5)).as("scale %s", scale).isGreaterThan(0.9);
         }

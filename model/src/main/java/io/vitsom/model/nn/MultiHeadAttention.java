@@ -23,12 +23,11 @@ import java.util.Optional;
  */
 public final class MultiHeadAttention extends AbstractBlock {
     /**
-     * {@code -Dvitsom.attention=explicit} switches the fused kernel off, {@code =fused} keeps libtorch's fused
-     * kernel for inference too (for comparisons and debugging).
+     * {@code -Dvitsom.attention=explicit} computes the explicit formula everywhere, without libtorch's fused
+     * kernel or the C one (for comparisons and debugging); the C kernels alone go off with the launcher's
+     * {@code VITSOM_NATIVE_KERNELS=0}.
      */
-    private static final String MODE = System.getProperty("vitsom.attention", "");
-    private static final boolean FUSED_ENABLED = !"explicit".equals(MODE);
-    private static final boolean NATIVE_ENABLED = MODE.isEmpty();
+    private static final boolean FUSED_ENABLED = !"explicit".equals(System.getProperty("vitsom.attention"));
 
     private final int dim;
     private final int heads;
@@ -59,7 +58,7 @@ public final class MultiHeadAttention extends AbstractBlock {
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
         NDArray projected = qkv.forward(ps, new NDList(x), training).singletonOrThrow();
-        if (NATIVE_ENABLED && Layers.inferenceOnly(training)) {
+        if (FUSED_ENABLED && Layers.inferenceOnly(training)) {
             Optional<NDArray> attended = NativeKernels.attention(projected, this.heads);
             if (attended.isPresent()) {
                 return proj.forward(ps, new NDList(attended.get()), false);
