@@ -29,7 +29,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +81,10 @@ class PrometheusScrapeTest {
 
     /** Broker data, checkpoints, Streams state, the Prometheus configuration and its storage. */
     private Path work;
+    /**
+     * The JDK client as it comes, asking every new connection for an h2c upgrade: the services must answer in
+     * HTTP/1.1 ({@link #scrape}), because that upgraded exchange once stalled a {@code /metrics} body here.
+     */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Pipeline pipeline;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -350,6 +357,8 @@ class PrometheusScrapeTest {
     private String scrape(int port) throws IOException, InterruptedException {
         HttpResponse<String> response = get("http://127.0.0.1:" + port + "/metrics");
         assertThat(response.statusCode()).as("GET /metrics on port %d", port).isEqualTo(200);
+        assertThat(response.version()).as("protocol of /metrics on port %d", port)
+                .isEqualTo(HttpClient.Version.HTTP_1_1);
         return response.body();
     }
 
@@ -367,13 +376,30 @@ class PrometheusScrapeTest {
     }
 
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), Duration.ofSeconds(10));
     }
 
     private HttpResponse<String> post(String url, byte[] body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+                Duration.ofSeconds(30));
+    }
+
+    /**
+     * One exchange, headers and body, within {@code limit}: the JDK checks the request timeout only until the headers
+     * arrive (JDK-8258397), so a stalled body would otherwise hang until the class timeout.
+     */
+    private HttpResponse<String> send(HttpRequest.Builder request, Duration limit)
+            throws IOException, InterruptedException {
+        HttpRequest built = request.timeout(limit).build();
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(built, HttpResponse.BodyHandlers.ofString());
+        try {
+            return exchange.get(limit.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new IOException(built.method() + " " + built.uri() + " did not complete within " + limit, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(built.uri().toString(), e.getCause());
+        }
     }
 
     private static String encode(String s) {

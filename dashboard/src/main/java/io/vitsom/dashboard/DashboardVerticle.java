@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.ServiceRoutes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,7 +64,7 @@ public final class DashboardVerticle extends VerticleBase {
         DashboardConfig config = state.config();
         Router router = routes();
         pushTimer = vertx.setPeriodic(config.pushEvery().toMillis(), id -> pushToAll());
-        return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+        return vertx.createHttpServer(HttpServers.options()).requestHandler(router).listen(config.port(), config.host())
                 .onSuccess(s -> server = s)
                 .recover(e -> Future.failedFuture(new IllegalStateException(
                         "dashboard cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),

@@ -5,13 +5,13 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.KafkaClients;
+import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.ServiceRoutes;
 import java.time.Instant;
 import java.util.Objects;
@@ -81,7 +81,7 @@ public final class IngestHttpVerticle extends VerticleBase {
                         config.maxBodyBytes(), config.ackTimeout()))
                 .compose(created -> {
                     producer = created;
-                    return vertx.createHttpServer(new HttpServerOptions())
+                    return vertx.createHttpServer(HttpServers.options())
                             .requestHandler(router())
                             .listen(config.port(), config.host());
                 })

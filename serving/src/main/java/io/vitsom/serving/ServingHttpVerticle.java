@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vitsom.model.infer.Assignments;
 import io.vitsom.stream.Messages;
+import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.ServiceRoutes;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class ServingHttpVerticle extends AbstractVerticle {
                 .handler(this::assign);
         router.get("/v1/model").handler(this::model);
         ServiceRoutes.add(router, registry, this::health);
-        vertx.createHttpServer()
+        vertx.createHttpServer(HttpServers.options())
                 .requestHandler(router)
                 .listen(config.port(), config.host())
                 .onSuccess(listening -> {

@@ -35,7 +35,7 @@ public final class StatusVerticle extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         ServiceRoutes.add(router, registry, health);
-        return vertx.createHttpServer().requestHandler(router).listen(port, host)
+        return vertx.createHttpServer(HttpServers.options()).requestHandler(router).listen(port, host)
                 .onSuccess(s -> server = s)
                 .recover(e -> Future.failedFuture(new IllegalStateException(
                         "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e)));
