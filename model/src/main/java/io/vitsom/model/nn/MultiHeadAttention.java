@@ -27,7 +27,7 @@ public final class MultiHeadAttention extends AbstractBlock {
      * kernel or the C one (for comparisons and debugging); the C kernels alone go off with the launcher's
      * {@code VITSOM_NATIVE_KERNELS=0}.
      */
-    private static final boolean FUSED_ENABLED = !"explicit".equals(System.getProperty("vitsom.attention"));
+    private static final boolean KERNELS_ENABLED = !"explicit".equals(System.getProperty("vitsom.attention"));
 
     private final int dim;
     private final int heads;
@@ -58,7 +58,7 @@ public final class MultiHeadAttention extends AbstractBlock {
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
         NDArray projected = qkv.forward(ps, new NDList(x), training).singletonOrThrow();
-        if (FUSED_ENABLED && Layers.inferenceOnly(training)) {
+        if (KERNELS_ENABLED && Layers.inferenceOnly(training)) {
             Optional<NDArray> attended = NativeKernels.attention(projected, this.heads);
             if (attended.isPresent()) {
                 return proj.forward(ps, new NDList(attended.get()), false);
@@ -90,7 +90,7 @@ public final class MultiHeadAttention extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Layers.initialize(qkv, manager, dataType, dim);
         Layers.initialize(proj, manager, dataType, dim);
-        if (fused == null && FUSED_ENABLED) {
+        if (fused == null && KERNELS_ENABLED) {
             fused = TorchScriptKernels.scaledDotProductAttention(manager);
         }
     }
