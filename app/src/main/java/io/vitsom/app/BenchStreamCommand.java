@@ -25,10 +25,12 @@ import io.vitsom.serving.BatchConfig;
 import io.vitsom.serving.ServingConfig;
 import io.vitsom.serving.ServingService;
 import io.vitsom.stream.EmbeddedKafka;
+import io.vitsom.stream.KafkaClientProperties;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.Topics;
 import io.vitsom.stream.ValidationConfig;
+import io.vitsom.stream.cli.KafkaConfigOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +53,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -98,12 +101,18 @@ public final class BenchStreamCommand implements Callable<Integer> {
             description = "serving batch flush delay (default: ${DEFAULT-VALUE})")
     int maxDelayMs;
 
+    // The embedded broker listens PLAINTEXT: the file is for client tuning here, not security settings.
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
+
     @Option(names = "--out", defaultValue = "runs/bench-stream", description = "results folder (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         VitSomConfig model = ConfigLoader.load(config);
+        // Read now: a bad file should fail before the minutes of the model-alone phase.
+        KafkaClientProperties kafkaProperties = kafkaConfig.properties();
         Splits dataset = DatasetLoader.load(data, null);
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("vitsom-bench-stream-");
@@ -138,7 +147,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(work.resolve("kafka"), 0, 0))) {
-            KafkaClients clients = KafkaClients.of(kafka.bootstrapServers());
+            KafkaClients clients = KafkaClients.of(kafka.bootstrapServers(), kafkaProperties);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (ValidationService validation = new ValidationService(ValidationServiceConfig.of(
                     ValidationConfig.strict(model)).withTopics(topics).withStateDir(work.resolve("streams")), clients,

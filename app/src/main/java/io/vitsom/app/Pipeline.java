@@ -12,6 +12,7 @@ import io.vitsom.ingest.ReplayConfig;
 import io.vitsom.ingest.ReplayProducer;
 import io.vitsom.ingest.ValidationService;
 import io.vitsom.ingest.ValidationServiceConfig;
+import io.vitsom.learner.LearnCommand;
 import io.vitsom.learner.LearnerConfig;
 import io.vitsom.learner.LearnerMetrics;
 import io.vitsom.learner.LearnerOptions;
@@ -22,9 +23,12 @@ import io.vitsom.serving.ServingHttpConfig;
 import io.vitsom.serving.ServingHttpVerticle;
 import io.vitsom.serving.ServingService;
 import io.vitsom.stream.EmbeddedKafka;
+import io.vitsom.stream.KafkaClientProperties;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
 import io.vitsom.stream.ValidationConfig;
+import io.vitsom.stream.http.BearerAuth;
+import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.StatusVerticle;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,9 +54,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-    private static final String HOST = "127.0.0.1";
 
     private final Settings settings;
+    private final Http http;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, String> endpoints = new LinkedHashMap<>();
     private EmbeddedKafka kafka;
@@ -82,12 +86,21 @@ public final class Pipeline implements AutoCloseable {
      * @param validationPort validation status port
      * @param dashboardPort dashboard port
      * @param learner how the learner trains and checkpoints
+     * @param kafkaProperties extra client settings ({@code --kafka-config}) for every client, also those of the
+     *     embedded broker (which listens PLAINTEXT, so security settings belong only with {@code bootstrap})
+     * @param validation what validation accepts: the model's input, the conversions allowed and the image limits
      */
     public record Settings(VitSomConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay, Optional<String> bootstrap,
                            Path workDir, int kafkaPort, int servingPort, int ingestPort, int learnerPort,
                            int validationPort,
-                           int dashboardPort, LearnerOptions learner) {
+                           int dashboardPort, LearnerOptions learner, KafkaClientProperties kafkaProperties,
+                           ValidationConfig validation) {
         public Settings {
+            Objects.requireNonNull(validation, "validation");
+            if (!validation.shape().equals(ValidationConfig.strict(model).shape())) {
+                throw new IllegalArgumentException("validation accepts " + validation.shape() + " but the model reads "
+                        + ValidationConfig.strict(model).shape());
+            }
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(topics, "topics");
             Objects.requireNonNull(dataset, "dataset");
@@ -95,11 +108,47 @@ public final class Pipeline implements AutoCloseable {
             Objects.requireNonNull(bootstrap, "bootstrap");
             Objects.requireNonNull(workDir, "workDir");
             Objects.requireNonNull(learner, "learner");
+            Objects.requireNonNull(kafkaProperties, "kafkaProperties");
+        }
+
+        /** Settings whose clients have no extra Kafka settings. */
+        public Settings(VitSomConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay,
+                        Optional<String> bootstrap, Path workDir, int kafkaPort, int servingPort, int ingestPort,
+                        int learnerPort, int validationPort, int dashboardPort, LearnerOptions learner) {
+            this(model, topics, dataset, replay, bootstrap, workDir, kafkaPort, servingPort, ingestPort, learnerPort,
+                    validationPort, dashboardPort, learner, KafkaClientProperties.none(), ValidationConfig.strict(model));
         }
     }
 
-    private Pipeline(Settings settings) {
+    /**
+     * How every HTTP server of the pipeline listens.
+     *
+     * @param host the address every server binds ({@code 0.0.0.0}: every interface)
+     * @param auth the token every route but {@code /health} and {@code /metrics} needs
+     */
+    public record Http(String host, BearerAuth auth) {
+        public Http {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(auth, "auth");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+        }
+
+        /** This machine only, no auth: the default. */
+        public static Http loopback() {
+            return new Http(HttpServers.DEFAULT_HOST, BearerAuth.none());
+        }
+
+        /** Where a client on this machine reaches the servers: the loopback address when bound to every interface. */
+        public String shownHost() {
+            return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        }
+    }
+
+    private Pipeline(Settings settings, Http http) {
         this.settings = settings;
+        this.http = http;
     }
 
     /**
@@ -108,7 +157,17 @@ public final class Pipeline implements AutoCloseable {
      * @throws IOException when the dataset or a working directory cannot be read or written
      */
     public static Pipeline start(Settings settings) throws Exception {
-        Pipeline pipeline = new Pipeline(Objects.requireNonNull(settings, "settings"));
+        return start(settings, Http.loopback());
+    }
+
+    /**
+     * {@link #start(Settings)} with the HTTP servers on {@code http}'s address and behind its token.
+     *
+     * @throws IOException when the dataset or a working directory cannot be read or written
+     */
+    public static Pipeline start(Settings settings, Http http) throws Exception {
+        Pipeline pipeline = new Pipeline(Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(http, "http"));
         try {
             pipeline.startAll();
             return pipeline;
@@ -122,16 +181,16 @@ public final class Pipeline implements AutoCloseable {
         Topics topics = settings.topics();
         Path work = settings.workDir().toAbsolutePath();
         if (settings.bootstrap().isPresent()) {
-            clients = KafkaClients.of(settings.bootstrap().get());
+            clients = KafkaClients.of(settings.bootstrap().get(), settings.kafkaProperties());
         } else {
             kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(work.resolve("kafka"), settings.kafkaPort(), 0));
-            clients = KafkaClients.of(kafka.bootstrapServers());
+            clients = KafkaClients.of(kafka.bootstrapServers(), settings.kafkaProperties());
         }
         endpoints.put("kafka", clients.bootstrapServers() + (kafka != null ? " (embedded, data in "
                 + work.resolve("kafka") + ")" : ""));
         vertx = Vertx.vertx();
 
-        validation = new ValidationService(ValidationServiceConfig.of(ValidationConfig.strict(settings.model()))
+        validation = new ValidationService(ValidationServiceConfig.of(settings.validation())
                 .withTopics(topics).withStateDir(work.resolve("streams")), clients, registry);
         validation.start();
 
@@ -145,42 +204,48 @@ public final class Pipeline implements AutoCloseable {
         serving = ServingService.start(ServingConfig.defaults().withStateDir(work.resolve("streams")), clients, topics,
                 registry);
 
-        ServingHttpVerticle servingHttp = new ServingHttpVerticle(
-                ServingHttpConfig.defaults().withAddress(HOST, settings.servingPort()), serving.models(), registry);
+        String host = http.host();
+        String shown = http.shownHost();
+        ServingHttpVerticle servingHttp = new ServingHttpVerticle(ServingHttpConfig.defaults()
+                .withAddress(host, settings.servingPort()).withAuth(http.auth()), serving.models(), registry,
+                serving::health);
         deploy(servingHttp);
-        endpoints.put("serving", "http://" + HOST + ":" + servingHttp.actualPort() + "  (POST /v1/assign, GET /v1/model)");
+        endpoints.put("serving", "http://" + shown + ":" + servingHttp.actualPort() + "  (POST /v1/assign, GET /v1/model)");
 
         IngestHttpVerticle ingestHttp = new IngestHttpVerticle(HttpIngestConfig.defaults()
-                .withAddress(HOST, settings.ingestPort()).withTopic(topics.images()), clients, registry);
+                .withAddress(host, settings.ingestPort()).withTopic(topics.images())
+                .withLimits(settings.validation().limits()), clients, registry, http.auth());
         deploy(ingestHttp);
-        endpoints.put("ingest", "http://" + HOST + ":" + ingestHttp.actualPort() + "  (POST /v1/images)");
+        endpoints.put("ingest", "http://" + shown + ":" + ingestHttp.actualPort() + "  (POST /v1/images)");
 
-        StatusVerticle learnerStatus = new StatusVerticle(HOST, settings.learnerPort(), registry, this::learnerHealth);
+        StatusVerticle learnerStatus = new StatusVerticle(host, settings.learnerPort(), registry, this::learnerHealth,
+                http.auth());
         deploy(learnerStatus);
-        endpoints.put("learner", "http://" + HOST + ":" + learnerStatus.actualPort() + "  (GET /health, /metrics)");
+        endpoints.put("learner", "http://" + shown + ":" + learnerStatus.actualPort() + "  (GET /health, /metrics)");
 
-        StatusVerticle validationStatus = new StatusVerticle(HOST, settings.validationPort(), registry,
-                this::validationHealth);
+        StatusVerticle validationStatus = new StatusVerticle(host, settings.validationPort(), registry,
+                this::validationHealth, http.auth());
         deploy(validationStatus);
-        endpoints.put("validation", "http://" + HOST + ":" + validationStatus.actualPort()
+        endpoints.put("validation", "http://" + shown + ":" + validationStatus.actualPort()
                 + "  (GET /health, /metrics)");
 
         List<DashboardConfig.Link> links = new ArrayList<>();
-        links.add(new DashboardConfig.Link("serving model", "http://" + HOST + ":" + servingHttp.actualPort()
+        links.add(new DashboardConfig.Link("serving model", "http://" + shown + ":" + servingHttp.actualPort()
                 + "/v1/model"));
-        links.add(new DashboardConfig.Link("serving metrics", "http://" + HOST + ":" + servingHttp.actualPort()
+        links.add(new DashboardConfig.Link("serving metrics", "http://" + shown + ":" + servingHttp.actualPort()
                 + "/metrics"));
-        links.add(new DashboardConfig.Link("learner health", "http://" + HOST + ":" + learnerStatus.actualPort()
+        links.add(new DashboardConfig.Link("learner health", "http://" + shown + ":" + learnerStatus.actualPort()
                 + "/health"));
-        links.add(new DashboardConfig.Link("ingest health", "http://" + HOST + ":" + ingestHttp.actualPort()
+        links.add(new DashboardConfig.Link("ingest health", "http://" + shown + ":" + ingestHttp.actualPort()
                 + "/health"));
         DashboardConfig dashboardConfig = DashboardConfig.defaults(clients, topics)
-                .withAddress(HOST, settings.dashboardPort())
+                .withAddress(host, settings.dashboardPort())
+                .withAuth(http.auth())
                 .withDistance(settings.model().som().distance())
                 .withLinks(links);
         Dashboard dashboard = Dashboard.deploy(vertx, dashboardConfig, registry)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        endpoints.put("dashboard", "http://" + HOST + ":" + dashboard.port());
+        endpoints.put("dashboard", "http://" + shown + ":" + dashboard.port());
 
         if (settings.dataset().isPresent()) {
             replay = ReplayProducer.open(settings.dataset().get(), settings.replay().withTopic(topics.images()),
@@ -202,15 +267,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private JsonObject validationHealth() {
-        String state = String.valueOf(validation.state());
-        return new JsonObject().put("service", "validation").put("state", state)
-                .put("status", "RUNNING".equals(state) ? "UP" : "DOWN");
+        return validation.health();
     }
 
     private JsonObject learnerHealth() {
-        JsonObject status = new JsonObject().put("service", "learner").put("state", learner.state().name());
-        learner.failure().ifPresent(e -> status.put("error", e.toString()));
-        return status.put("status", learner.state() == OnlineLearner.State.RUNNING ? "UP" : "DOWN");
+        return LearnCommand.health(learner);
     }
 
     /** Where each part listens, in start order. */

@@ -7,9 +7,17 @@ import io.vitsom.ingest.ReplayConfig;
 import io.vitsom.learner.LearnerCliOptions;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.data.DatasetLoader;
+import io.vitsom.stream.ValidationConfig;
+import io.vitsom.stream.cli.ImageLimitOptions;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import io.vitsom.serving.ServingHttpConfig;
 import io.vitsom.stream.Durations;
 import io.vitsom.stream.EmbeddedKafka;
+import io.vitsom.stream.KafkaClientProperties;
+import io.vitsom.stream.cli.HttpCliOptions;
+import io.vitsom.stream.cli.KafkaConfigOption;
 import io.vitsom.stream.cli.TopicOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +45,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", description = "use this Kafka cluster (host:port,...) instead of the embedded broker")
     String bootstrap;
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--for", description = "stop by itself after this long, e.g. 90s, 10m (default: run until Ctrl-C)")
     String runFor;
@@ -84,26 +95,52 @@ public final class RunCommand implements Callable<Integer> {
     int dashboardPort;
 
     @Mixin
+    HttpCliOptions httpOptions = new HttpCliOptions();
+
+    @Mixin
     TopicOptions topicOptions = new TopicOptions();
 
     @Mixin
     LearnerCliOptions learner = new LearnerCliOptions();
 
+    @Option(names = "--convert", description = "let validation convert RGB to gray (or gray to RGB) to fit the model")
+    boolean convert;
+
+    @Option(names = "--resize", description = "let validation resize images (bilinear) to fit the model")
+    boolean resize;
+
+    @Mixin
+    ImageLimitOptions imageLimits = new ImageLimitOptions();
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         VitSomConfig model = ConfigLoader.load(config);
+        // Read before the dataset is looked for (or fetched): a bad file fails at once.
+        KafkaClientProperties kafkaProperties = kafkaConfig.properties();
+        Pipeline.Http http = new Pipeline.Http(httpOptions.host(), httpOptions.auth());
         Optional<Duration> duration = runFor == null ? Optional.empty() : Optional.of(Durations.parse(runFor));
         Path dataset = DatasetLocator.standard().locate(Optional.ofNullable(data));
+        // Before anything starts: images that cannot fit the model would be rejected one by one, forever.
+        DatasetFit.Choice fit = DatasetFit.choose(config, model, spec.commandLine().getParseResult()
+                .hasMatchedOption("--config"), DatasetLoader.peekShape(dataset), convert || resize,
+                configsDir(config));
+        fit.notice().ifPresent(line -> System.out.println("vitsom run: " + line));
+        model = fit.model();
+        ValidationConfig validation = ValidationConfig.strict(model).withConversions(convert, resize)
+                .withLimits(imageLimits.limits());
         ReplayConfig replay = ReplayConfig.defaults().withSplit(ReplayConfig.Split.parse(split)).withLimit(limit)
                 .withRate(rate).withLoop(!once);
         Pipeline.Settings settings = new Pipeline.Settings(model, topicOptions.topics(),
                 Optional.of(dataset), replay,
                 Optional.ofNullable(bootstrap), workDir, kafkaPort, servingPort, ingestPort, learnerPort, validationPort,
-                dashboardPort, learner.toOptions());
-        System.out.println("vitsom run: starting (model " + config + ", data " + dataset + ")");
+                dashboardPort, learner.toOptions(), kafkaProperties, validation);
+        System.out.println("vitsom run: starting (model " + fit.path() + ", data " + dataset + ")");
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Pipeline pipeline = Pipeline.start(settings);
+        Pipeline pipeline = Pipeline.start(settings, http);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.countDown();
             try {
@@ -130,5 +167,15 @@ public final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return pipeline.learner().failure().isPresent() ? 1 : 0;
+    }
+
+    /** The project's configs: beside the given config, or in the checkout the launcher runs from. */
+    private static Path configsDir(Path config) {
+        Path parent = config.toAbsolutePath().getParent();
+        String home = System.getProperty(DatasetLocator.HOME_PROPERTY);
+        if ((parent == null || !java.nio.file.Files.isDirectory(parent)) && home != null) {
+            return Path.of(home, "configs");
+        }
+        return parent;
     }
 }

@@ -137,6 +137,56 @@ class DeployFilesTest {
     }
 
     @Test
+    void composePublishesEveryPortOnTheHostsLoopbackOnly() throws Exception {
+        int published = 0;
+        for (Map.Entry<String, Object> e : services().entrySet()) {
+            Object ports = map(e.getValue(), e.getKey()).get("ports");
+            if (ports == null) {
+                continue;
+            }
+            for (Object port : list(ports, e.getKey() + " ports")) {
+                assertThat(String.valueOf(port)).as("%s publishes %s on 127.0.0.1 only", e.getKey(), port)
+                        .startsWith("127.0.0.1:");
+                published++;
+            }
+        }
+        assertThat(published).as("ports published by kafka, learner, serving, ingest, dashboard, prometheus, grafana")
+                .isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void everyVitsomServiceWithAnHttpServerListensOnItsContainersInterfacesExplicitly() throws Exception {
+        Map<String, Object> services = services();
+        for (String name : vitsomServices(services)) {
+            CommandLine.Model.CommandSpec command = parse(name, services.get(name));
+            OptionSpec host = command.findOption("--host");
+            if (host != null) {
+                // The default is 127.0.0.1, which other containers (Prometheus) cannot reach.
+                assertThat(String.valueOf((Object) host.getValue())).as("%s passes --host 0.0.0.0", name)
+                        .isEqualTo("0.0.0.0");
+            }
+        }
+    }
+
+    @Test
+    void grafanaTakesItsAdminPasswordFromTheEnvironmentWithoutADefault() throws Exception {
+        Map<String, Object> environment = map(map(services().get("grafana"), "service grafana").get("environment"),
+                "grafana environment");
+        assertThat(String.valueOf(environment.get("GF_SECURITY_ADMIN_PASSWORD")))
+                .as("required variable (${VAR:?message}), no admin/admin fallback")
+                .matches("\\$\\{GRAFANA_ADMIN_PASSWORD:\\?[^}]+}");
+    }
+
+    @Test
+    void prometheusRunsWithoutItsLifecycleAndAdminApis() throws Exception {
+        List<String> args = list(map(services().get("prometheus"), "service prometheus").get("command"),
+                "prometheus command").stream().map(String::valueOf).toList();
+        assertThat(args).as("prometheus command").isNotEmpty()
+                .noneMatch(arg -> arg.startsWith("--web.enable-lifecycle"))
+                .noneMatch(arg -> arg.startsWith("--web.enable-admin-api"));
+    }
+
+    @Test
     void prometheusGetsItsConfigurationWithTheRuleFilesBesideIt() throws Exception {
         Map<String, Object> prometheus = map(services().get("prometheus"), "service prometheus");
         String configPath = null;

@@ -78,7 +78,8 @@ public final class ConsumerLagVerticle extends VerticleBase {
                     lastError = null;
                 })
                 .onFailure(e -> {
-                    String reason = reason(e, topic, state.config().clients().bootstrapServers());
+                    String reason = state.config().clients().authenticationFailure(e).map(Throwable::getMessage)
+                            .orElseGet(() -> reason(e, topic, state.config().clients().bootstrapServers()));
                     if (!reason.equals(lastError)) {
                         LOG.warn("consumer lag on {} not measured: {}", topic, reason);
                         lastError = reason;

@@ -5,8 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vitsom.model.config.Distance;
 import io.vitsom.stream.Durations;
-import io.vitsom.stream.EmbeddedKafka;
-import io.vitsom.stream.KafkaClients;
+import io.vitsom.stream.cli.KafkaCliOptions;
+import io.vitsom.stream.cli.HttpCliOptions;
 import io.vitsom.stream.cli.TopicOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +23,11 @@ import picocli.CommandLine.Option;
                 + " metrics over time, the assignment stream, model versions and consumer lag.",
                 "Reads som.assignments, som.prototypes and som.models without a consumer group."})
 public final class DashboardCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:" + EmbeddedKafka.DEFAULT_PORT,
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaCliOptions kafka = new KafkaCliOptions();
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "HTTP address to bind (default: ${DEFAULT-VALUE})")
-    String host;
+    @Mixin
+    HttpCliOptions httpOptions = new HttpCliOptions();
 
     @Option(names = "--port", defaultValue = "" + DashboardConfig.DEFAULT_PORT,
             description = "HTTP port (default: ${DEFAULT-VALUE})")
@@ -55,8 +54,8 @@ public final class DashboardCommand implements Callable<Integer> {
 
     /** The settings the options stand for; invalid values fail here, naming the problem. */
     DashboardConfig config() {
-        DashboardConfig defaults = DashboardConfig.defaults(KafkaClients.of(bootstrap), topicOptions.topics());
-        return defaults.withAddress(host, port).withWindow(window).withDistance(Distance.fromConfig(distance))
+        DashboardConfig defaults = DashboardConfig.defaults(kafka.clients(), topicOptions.topics());
+        return defaults.withAddress(httpOptions.host(), port).withAuth(httpOptions.auth()).withWindow(window).withDistance(Distance.fromConfig(distance))
                 .withIntervals(Durations.parse(sampleEvery), defaults.pushEvery(), defaults.lagEvery())
                 .withGroups(groups.isEmpty() ? DashboardConfig.DEFAULT_GROUPS : groups);
     }

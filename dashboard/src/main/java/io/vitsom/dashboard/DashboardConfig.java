@@ -3,6 +3,8 @@ package io.vitsom.dashboard;
 import io.vitsom.model.config.Distance;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
+import io.vitsom.stream.http.BearerAuth;
+import io.vitsom.stream.http.HttpServers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,11 +27,13 @@ import java.util.Objects;
  * @param modelHistory model versions kept in the checkpoint history
  * @param groups consumer groups whose lag on {@code images.valid} is shown
  * @param links other parts of the pipeline the page links to
+ * @param auth the token every route but {@code /health} and {@code /metrics} needs; browsers send it as the password
+ *     of HTTP Basic ({@link BearerAuth#none()}: open)
  */
 public record DashboardConfig(String host, int port, KafkaClients clients, Topics topics, int window,
                               Distance distance, Duration sampleEvery, int historySize, Duration pushEvery,
                               Duration lagEvery, int liveAssignments, int modelHistory, List<String> groups,
-                              List<Link> links) {
+                              List<Link> links, BearerAuth auth) {
     /** Default port. */
     public static final int DEFAULT_PORT = 8088;
     /** Default rolling window, in assignments. */
@@ -83,6 +87,15 @@ public record DashboardConfig(String host, int port, KafkaClients clients, Topic
             }
         }
         links = List.copyOf(Objects.requireNonNull(links, "links"));
+        Objects.requireNonNull(auth, "auth");
+    }
+
+    /** Settings without auth. */
+    public DashboardConfig(String host, int port, KafkaClients clients, Topics topics, int window, Distance distance,
+                           Duration sampleEvery, int historySize, Duration pushEvery, Duration lagEvery,
+                           int liveAssignments, int modelHistory, List<String> groups, List<Link> links) {
+        this(host, port, clients, topics, window, distance, sampleEvery, historySize, pushEvery, lagEvery,
+                liveAssignments, modelHistory, groups, links, BearerAuth.none());
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -93,12 +106,13 @@ public record DashboardConfig(String host, int port, KafkaClients clients, Topic
     }
 
     /**
-     * Every interface, port {@value #DEFAULT_PORT}, a window of {@value #DEFAULT_WINDOW} assignments, cosine
+     * This machine only ({@value HttpServers#DEFAULT_HOST}), port {@value #DEFAULT_PORT}, a window of {@value #DEFAULT_WINDOW} assignments, cosine
      * distance (every shipped config), a sample every 2 s with 30 minutes of history, a push every second, lag
-     * every 5 s, the last 20 assignments, 50 model versions, the default learner and serving groups, no links.
+     * every 5 s, the last 20 assignments, 50 model versions, the default learner and serving groups, no links, no
+     * auth.
      */
     public static DashboardConfig defaults(KafkaClients clients, Topics topics) {
-        return new DashboardConfig("0.0.0.0", DEFAULT_PORT, clients, topics, DEFAULT_WINDOW, Distance.COSINE,
+        return new DashboardConfig(HttpServers.DEFAULT_HOST, DEFAULT_PORT, clients, topics, DEFAULT_WINDOW, Distance.COSINE,
                 Duration.ofSeconds(2), 900, Duration.ofSeconds(1), Duration.ofSeconds(5), 20, 50, DEFAULT_GROUPS,
                 List.of());
     }
@@ -106,36 +120,42 @@ public record DashboardConfig(String host, int port, KafkaClients clients, Topic
     /** The same settings on another address and port. */
     public DashboardConfig withAddress(String newHost, int newPort) {
         return new DashboardConfig(newHost, newPort, clients, topics, window, distance, sampleEvery, historySize,
-                pushEvery, lagEvery, liveAssignments, modelHistory, groups, links);
+                pushEvery, lagEvery, liveAssignments, modelHistory, groups, links, auth);
     }
 
     /** The same settings with another rolling window. */
     public DashboardConfig withWindow(int newWindow) {
         return new DashboardConfig(host, port, clients, topics, newWindow, distance, sampleEvery, historySize,
-                pushEvery, lagEvery, liveAssignments, modelHistory, groups, links);
+                pushEvery, lagEvery, liveAssignments, modelHistory, groups, links, auth);
     }
 
     /** The same settings for a map with another distance. */
     public DashboardConfig withDistance(Distance newDistance) {
         return new DashboardConfig(host, port, clients, topics, window, newDistance, sampleEvery, historySize,
-                pushEvery, lagEvery, liveAssignments, modelHistory, groups, links);
+                pushEvery, lagEvery, liveAssignments, modelHistory, groups, links, auth);
     }
 
     /** The same settings with other sampling, push and lag intervals. */
     public DashboardConfig withIntervals(Duration newSampleEvery, Duration newPushEvery, Duration newLagEvery) {
         return new DashboardConfig(host, port, clients, topics, window, distance, newSampleEvery, historySize,
-                newPushEvery, newLagEvery, liveAssignments, modelHistory, groups, links);
+                newPushEvery, newLagEvery, liveAssignments, modelHistory, groups, links, auth);
     }
 
     /** The same settings watching other consumer groups. */
     public DashboardConfig withGroups(List<String> newGroups) {
         return new DashboardConfig(host, port, clients, topics, window, distance, sampleEvery, historySize,
-                pushEvery, lagEvery, liveAssignments, modelHistory, newGroups, links);
+                pushEvery, lagEvery, liveAssignments, modelHistory, newGroups, links, auth);
     }
 
     /** The same settings with other links. */
     public DashboardConfig withLinks(List<Link> newLinks) {
         return new DashboardConfig(host, port, clients, topics, window, distance, sampleEvery, historySize,
-                pushEvery, lagEvery, liveAssignments, modelHistory, groups, newLinks);
+                pushEvery, lagEvery, liveAssignments, modelHistory, groups, newLinks, auth);
+    }
+
+    /** The same settings with another auth. */
+    public DashboardConfig withAuth(BearerAuth newAuth) {
+        return new DashboardConfig(host, port, clients, topics, window, distance, sampleEvery, historySize,
+                pushEvery, lagEvery, liveAssignments, modelHistory, groups, links, newAuth);
     }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vitsom.stream.http.BearerAuth;
 import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.ServiceRoutes;
 import java.io.IOException;
@@ -25,7 +26,9 @@ import java.util.Set;
 /**
  * The dashboard's HTTP server: one page that updates itself from server-sent events, the map pictures, the state
  * as JSON, {@code /health} and {@code /metrics}. It only reads the {@link DashboardState}; pictures are drawn by a
- * {@link MapRenderer} on worker threads. Deployment fails when the port cannot be bound.
+ * {@link MapRenderer} on worker threads. With {@link DashboardConfig#auth()} on, every route but {@code /health} and
+ * {@code /metrics} needs the token; a 401 asks for HTTP Basic, so a browser prompts once (any user name, the token as
+ * password) and re-sends it for the pictures and the event stream. Deployment fails when the port cannot be bound.
  *
  * <table>
  *   <caption>Routes</caption>
@@ -44,6 +47,8 @@ public final class DashboardVerticle extends VerticleBase {
     public static final int DEFAULT_PORT = DashboardConfig.DEFAULT_PORT;
     private static final String HTML = "text/html; charset=utf-8";
     private static final String JSON = "application/json";
+    /** The event stream stays open for as long as the page: no request timeout. */
+    private static final String STREAM_PATH = "/api/stream";
 
     private final DashboardState state;
     private final PrometheusMeterRegistry registry;
@@ -82,11 +87,12 @@ public final class DashboardVerticle extends VerticleBase {
     /** Every route of the dashboard. */
     private Router routes() {
         Router router = Router.router(vertx);
+        HttpServers.guard(router, state.config().auth(), BearerAuth.Challenge.BASIC, Set.of(STREAM_PATH));
         router.get("/").handler(resource("dashboard/index.html", HTML));
         router.get("/dashboard.js").handler(resource("dashboard/dashboard.js", "text/javascript; charset=utf-8"));
         router.get("/dashboard.css").handler(resource("dashboard/dashboard.css", "text/css; charset=utf-8"));
         router.get("/api/state").handler(this::sendState);
-        router.get("/api/stream").handler(this::openStream);
+        router.get(STREAM_PATH).handler(this::openStream);
         router.get("/api/links").handler(this::sendLinks);
         router.get("/map/:file").handler(this::sendMapImage);
         ServiceRoutes.add(router, registry, this::health);

@@ -127,6 +127,10 @@ public final class KafkaFeedVerticle extends VerticleBase {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            // Only stop() may end the feed quietly; anything else must show in /health.
+            if (closing.getCount() > 0) {
+                fail(e);
+            }
         } catch (RuntimeException | Error e) {
             fail(e);
         } finally {
@@ -136,7 +140,9 @@ public final class KafkaFeedVerticle extends VerticleBase {
 
     private void fail(Throwable e) {
         LOG.error("the dashboard feed stopped; the page no longer updates", e);
-        state.onFeedFailure(e.toString());
+        // A refused login says which user and settings file, so the page tells what to fix.
+        state.onFeedFailure(state.config().clients().authenticationFailure(e).map(Throwable::getMessage)
+                .orElse(e.toString()));
     }
 
     /** Assigns the partitions of the topics that exist by now, positioned where this feed starts reading them. */

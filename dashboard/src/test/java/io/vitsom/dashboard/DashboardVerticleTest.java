@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vitsom.stream.http.BearerAuth;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -253,6 +254,55 @@ class DashboardVerticleTest {
                 .onComplete(ctx.succeeding(health -> ctx.verify(() -> {
                     assertThat(health.statusCode()).isEqualTo(503);
                     assertThat(health.bodyAsJsonObject().getString("error")).contains("boom");
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void withATokenPagesPicturesAndStateNeedItAsBasicOrBearerWhileHealthAndMetricsStayOpen(Vertx vertx,
+                                                                                           VertxTestContext ctx) {
+        String token = "dashboard-token";
+        DashboardState state = Samples.filled(Samples.config().withAuth(BearerAuth.ofToken(token)));
+        WebClient client = WebClient.create(vertx);
+        deploy(vertx, state).compose(dashboard -> get(client, dashboard, "/")
+                .compose(anonymous -> {
+                    ctx.verify(() -> {
+                        assertThat(anonymous.statusCode()).isEqualTo(401);
+                        // Basic, so that a browser asks for the token and then sends it for <img> and EventSource.
+                        assertThat(anonymous.getHeader("www-authenticate")).startsWith("Basic realm=\"vitsom\"");
+                        assertThat(anonymous.bodyAsJsonObject().getString("reason")).isEqualTo("unauthorized");
+                    });
+                    return client.get(dashboard.actualPort(), "127.0.0.1", "/").basicAuthentication("me", "guess")
+                            .send();
+                })
+                .compose(wrong -> {
+                    ctx.verify(() -> assertThat(wrong.statusCode()).isEqualTo(401));
+                    return client.get(dashboard.actualPort(), "127.0.0.1", "/").basicAuthentication("me", token)
+                            .send();
+                })
+                .compose(page -> {
+                    ctx.verify(() -> {
+                        assertThat(page.statusCode()).isEqualTo(200);
+                        assertThat(page.bodyAsString()).contains("<h1>vitsom-stream</h1>");
+                    });
+                    return client.get(dashboard.actualPort(), "127.0.0.1", "/map/hits.png")
+                            .basicAuthentication("anyone", token).send();
+                })
+                .compose(picture -> {
+                    ctx.verify(() -> png(picture));
+                    return client.get(dashboard.actualPort(), "127.0.0.1", "/api/state")
+                            .bearerTokenAuthentication(token).send();
+                })
+                .compose(stateJson -> {
+                    ctx.verify(() -> assertThat(stateJson.statusCode()).isEqualTo(200));
+                    return get(client, dashboard, "/health");
+                })
+                .compose(health -> {
+                    ctx.verify(() -> assertThat(health.statusCode()).isEqualTo(200));
+                    return get(client, dashboard, "/metrics");
+                }))
+                .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+                    assertThat(metrics.statusCode()).isEqualTo(200);
                     ctx.completeNow();
                 })));
     }

@@ -48,7 +48,12 @@ final class Samples {
 
     /** A state with model v1, every prototype, and six labelled assignments (units 0..5, labels "0" and "1"). */
     static DashboardState filled() {
-        DashboardState state = new DashboardState(config());
+        return filled(config());
+    }
+
+    /** {@link #filled()} with other settings. */
+    static DashboardState filled(DashboardConfig config) {
+        DashboardState state = new DashboardState(config);
         state.onModel(model(1, 0.125, 0.5));
         for (int unit = 0; unit < UNITS; unit++) {
             state.onPrototype(prototype(unit, 1));

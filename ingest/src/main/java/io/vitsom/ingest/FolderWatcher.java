@@ -1,6 +1,8 @@
 package io.vitsom.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vitsom.model.data.ImageCodec;
+import io.vitsom.model.data.ImageDecodeException;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.KafkaClients;
 import java.io.IOException;
@@ -235,6 +237,16 @@ public final class FolderWatcher implements AutoCloseable {
             reject(file, state, IngestMetrics.NOT_AN_IMAGE, "not a PNG or JPEG image ("
                     + ImageFormat.describePrefix(bytes) + ")");
             return;
+        }
+        try {
+            ImageCodec.checkHeader(bytes, config.limits());
+        } catch (ImageDecodeException e) {
+            // Only the size is decided here (no decoder may allocate for it downstream); other damage is
+            // validation's to judge, with the reason on the dead-letter topic.
+            if (e.reason().equals(ImageDecodeException.TOO_LARGE)) {
+                reject(file, state, ImageDecodeException.TOO_LARGE, e.getMessage());
+                return;
+            }
         }
         ImageRecord.Metadata metadata = new ImageRecord.Metadata(format.get().contentType(), "folder:" + name,
                 Optional.empty(), state.modified().toInstant());

@@ -5,6 +5,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
+import io.vitsom.stream.http.BearerAuth;
+import io.vitsom.stream.cli.HttpCliOptions;
+import io.vitsom.stream.cli.ImageLimitOptions;
+import io.vitsom.stream.cli.KafkaCliOptions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,11 +30,10 @@ final class HttpCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    KafkaCliOptions kafka;
 
-    @Option(names = "--host", defaultValue = HttpIngestConfig.DEFAULT_HOST,
-            description = "interface to listen on; 0.0.0.0 for all (default: ${DEFAULT-VALUE})")
-    String host;
+    @Mixin
+    HttpCliOptions httpOptions = new HttpCliOptions();
 
     @Option(names = "--port", defaultValue = "" + HttpIngestConfig.DEFAULT_PORT, description = "port (default: ${DEFAULT-VALUE})")
     int port;
@@ -38,6 +41,9 @@ final class HttpCommand implements Callable<Integer> {
     @Option(names = "--max-bytes", defaultValue = "" + HttpIngestConfig.DEFAULT_MAX_BODY_BYTES,
             description = "larger uploads get 413 (default: ${DEFAULT-VALUE}, 10 MiB)")
     int maxBytes;
+
+    @Mixin
+    ImageLimitOptions imageLimits = new ImageLimitOptions();
 
     @Option(names = "--ack-timeout-ms", defaultValue = "10000",
             description = "uploads not acknowledged by Kafka within this get 503 (default: ${DEFAULT-VALUE})")
@@ -49,8 +55,9 @@ final class HttpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Topics topics = TopicSetup.withImages(topic);
-        HttpIngestConfig config = new HttpIngestConfig(host, port, maxBytes, Duration.ofMillis(ackTimeoutMillis),
-                topics.images());
+        BearerAuth auth = httpOptions.auth();
+        HttpIngestConfig config = new HttpIngestConfig(httpOptions.host(), port, maxBytes, Duration.ofMillis(ackTimeoutMillis),
+                topics.images(), imageLimits.limits());
         KafkaClients clients = kafka.clients();
         try {
             TopicSetup.ensure(clients, topics, Duration.ofSeconds(30), "vitsom-ingest-http-admin");
@@ -63,7 +70,7 @@ final class HttpCommand implements Callable<Integer> {
         ShutdownHook hook = ShutdownHook.install("http", stopped::countDown);
         try {
             try {
-                vertx.deployVerticle(new IngestHttpVerticle(config, clients, registry)).await();
+                vertx.deployVerticle(new IngestHttpVerticle(config, clients, registry, auth)).await();
             } catch (IllegalStateException e) {
                 // The port is taken or the address is wrong: one line, like other configuration errors.
                 spec.commandLine().getErr().println("error: " + e.getMessage());

@@ -9,13 +9,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vitsom.model.data.ImageCodec;
+import io.vitsom.model.data.ImageDecodeException;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.KafkaClients;
+import io.vitsom.stream.http.BearerAuth;
+import io.vitsom.stream.http.HttpErrors;
 import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.ServiceRoutes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * validation, which sends damaged images to the dead-letter topic.
  *
  * <p>Also {@code GET /health} and {@code GET /metrics} ({@link ServiceRoutes}), with the counter of
- * {@link IngestMetrics}. Deployment fails when the port cannot be bound.
+ * {@link IngestMetrics}. With a {@link BearerAuth} token, every route but those two answers 401
+ * {@code {"error", "reason": "unauthorized"}} without it; a failure of the server itself is a 500 whose body carries
+ * an error id, its exception only in the log ({@link HttpServers#guard}). Deployment fails when the port cannot be
+ * bound.
  */
 public final class IngestHttpVerticle extends VerticleBase {
     /** The upload route. */
@@ -53,6 +62,7 @@ public final class IngestHttpVerticle extends VerticleBase {
     private final HttpIngestConfig config;
     private final KafkaClients clients;
     private final PrometheusMeterRegistry registry;
+    private final BearerAuth auth;
     private IngestMetrics metrics;
     private ImageProducer producer;
     private HttpServer server;
@@ -63,9 +73,21 @@ public final class IngestHttpVerticle extends VerticleBase {
      * @param registry where the ingest counter lives and what {@code /metrics} serves
      */
     public IngestHttpVerticle(HttpIngestConfig config, KafkaClients clients, PrometheusMeterRegistry registry) {
+        this(config, clients, registry, BearerAuth.none());
+    }
+
+    /**
+     * @param config where to listen and what to accept
+     * @param clients the Kafka cluster
+     * @param registry where the ingest counter lives and what {@code /metrics} serves
+     * @param auth the token uploads need ({@link BearerAuth#none()}: none)
+     */
+    public IngestHttpVerticle(HttpIngestConfig config, KafkaClients clients, PrometheusMeterRegistry registry,
+                              BearerAuth auth) {
         this.config = Objects.requireNonNull(config, "config");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.auth = Objects.requireNonNull(auth, "auth");
     }
 
     /** The port listened on (useful with port 0); -1 before the verticle is deployed. */
@@ -113,10 +135,14 @@ public final class IngestHttpVerticle extends VerticleBase {
 
     private Router router() {
         Router router = Router.router(vertx);
+        // An upload may wait its whole acknowledgement timeout for the broker: the request timeout leaves it that.
+        Duration requestTimeout = config.ackTimeout().plusSeconds(5).compareTo(HttpServers.REQUEST_TIMEOUT) > 0
+                ? config.ackTimeout().plusSeconds(5) : HttpServers.REQUEST_TIMEOUT;
+        HttpServers.guard(router, auth, BearerAuth.Challenge.BEARER, Set.of(), requestTimeout);
         router.post(IMAGES_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::upload);
-        // BodyHandler fails the request with 413 when the body exceeds the limit.
+        // BodyHandler fails the request with 413 when the body exceeds the limit; replaces the guard's generic 413.
         router.errorHandler(413, ctx -> reject(ctx, 413, IngestMetrics.TOO_LARGE,
                 "the body exceeds the upload limit of " + config.maxBodyBytes() + " bytes"));
         ServiceRoutes.add(router, registry, () -> new JsonObject().put("status", "UP")
@@ -136,6 +162,16 @@ public final class IngestHttpVerticle extends VerticleBase {
             reject(ctx, 400, IngestMetrics.NOT_AN_IMAGE, "the body is not a PNG or JPEG image ("
                     + ImageFormat.describePrefix(bytes) + ")");
             return;
+        }
+        try {
+            // Refused at the door: nothing downstream should carry an image that no decoder may allocate. Other
+            // damage is left to validation, which sends it to the dead-letter topic with its reason.
+            ImageCodec.checkHeader(bytes, config.limits());
+        } catch (ImageDecodeException e) {
+            if (e.reason().equals(ImageDecodeException.TOO_LARGE)) {
+                reject(ctx, 413, ImageDecodeException.TOO_LARGE, e.getMessage());
+                return;
+            }
         }
         String key = ctx.queryParams().get("key");
         if (key != null && key.isBlank()) {
@@ -175,20 +211,24 @@ public final class IngestHttpVerticle extends VerticleBase {
             reject(ctx, 503, IngestMetrics.BROKER_TIMEOUT, "Kafka did not acknowledge the image within "
                     + config.ackTimeout().toMillis() + " ms; try again later");
         } else if (cause instanceof RecordTooLargeException) {
-            reject(ctx, 413, IngestMetrics.TOO_LARGE, "Kafka refused the record as too large: "
-                    + cause.getMessage());
+            // Kafka's text names broker settings; the client only needs to know the record was too large.
+            LOG.warn("Kafka refused {} as too large: {}", key, cause.toString());
+            reject(ctx, 413, IngestMetrics.TOO_LARGE, "Kafka refused the record as too large for the topic");
         } else if (cause instanceof RetriableException) {
             LOG.warn("Kafka could not take {}: {}", key, cause.toString());
             ctx.response().putHeader("retry-after", Integer.toString(RETRY_AFTER_SECONDS));
-            reject(ctx, 503, IngestMetrics.BROKER_ERROR, "Kafka is not available: " + cause.getMessage());
+            reject(ctx, 503, IngestMetrics.BROKER_ERROR, "Kafka is not available; try again later");
         } else {
-            LOG.error("Kafka refused {}", key, cause);
-            reject(ctx, 500, IngestMetrics.BROKER_ERROR, "Kafka refused the record: " + cause);
+            metrics.rejected(IngestMetrics.BROKER_ERROR);
+            HttpErrors.internal(ctx, new IllegalStateException("Kafka refused " + key, cause));
         }
     }
 
     private void reject(RoutingContext ctx, int status, String reason, String message) {
         metrics.rejected(reason);
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return; // answered 503 timeout meanwhile, or the client left
+        }
         ctx.response().setStatusCode(status).putHeader("content-type", JSON)
                 .end(new JsonObject().put("error", reason).put("message", message).encode());
     }

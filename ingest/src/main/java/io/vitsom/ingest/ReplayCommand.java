@@ -3,6 +3,7 @@ package io.vitsom.ingest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
+import io.vitsom.stream.cli.KafkaCliOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,7 +27,7 @@ final class ReplayCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    KafkaCliOptions kafka;
 
     @Option(names = "--data", description = "dataset directory (IDX, CIFAR binary, image folders or .tar.gz)")
     Path data;

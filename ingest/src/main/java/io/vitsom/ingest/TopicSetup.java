@@ -3,6 +3,7 @@ package io.vitsom.ingest;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +39,8 @@ final class TopicSetup {
 
     /**
      * @throws KafkaException naming the bootstrap servers when the broker does not answer within {@code timeout},
-     *     or when a topic cannot be created
+     *     when it refuses our login (naming the user and the settings file; at once, not after the timeout), or when a
+     *     topic cannot be created
      */
     static void ensure(KafkaClients clients, Topics topics, Duration timeout, String clientId) {
         Admin admin = clients.admin(clientId);
@@ -47,6 +49,11 @@ final class TopicSetup {
             try {
                 admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
+                // Wrong credentials are not a network problem: say so, the fix is in the --kafka-config file.
+                Optional<KafkaException> refused = clients.authenticationFailure(e);
+                if (refused.isPresent()) {
+                    throw refused.get();
+                }
                 // The admin client may give up before our timeout (its own API timeout): report what happened.
                 long waited = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
                 throw new KafkaException("cannot reach Kafka at " + clients.bootstrapServers() + " (no answer in "

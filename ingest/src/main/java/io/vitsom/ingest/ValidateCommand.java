@@ -6,6 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.stream.ValidationConfig;
+import io.vitsom.stream.cli.HttpCliOptions;
+import io.vitsom.stream.cli.ImageLimitOptions;
+import io.vitsom.stream.cli.KafkaCliOptions;
+import io.vitsom.stream.http.BearerAuth;
 import io.vitsom.stream.http.StatusVerticle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    KafkaCliOptions kafka;
 
     @Option(names = "--config", defaultValue = "configs/vit_som_mnist.yaml",
             description = "model config YAML whose data.num_channels and data.input_size images must match "
@@ -39,6 +43,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Option(names = "--resize", description = "resize (bilinear) to the model's size instead of rejecting")
     boolean resize;
+
+    @Mixin
+    ImageLimitOptions imageLimits = new ImageLimitOptions();
 
     @Option(names = "--application-id", defaultValue = ValidationServiceConfig.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id (default: ${DEFAULT-VALUE})")
@@ -56,9 +63,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Kafka Streams state directory (default: java.io.tmpdir/kafka-streams)")
     Path stateDir;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "interface of GET /health and GET /metrics; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
-    String host;
+    @Mixin
+    HttpCliOptions httpOptions = new HttpCliOptions();
 
     @Option(names = "--port", defaultValue = "8083",
             description = "port of GET /health and GET /metrics, 0 = any free port (default: ${DEFAULT-VALUE})")
@@ -66,8 +72,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BearerAuth auth = httpOptions.auth();
         ValidationConfig validation = ValidationConfig.strict(ConfigLoader.load(resolveConfig(config)))
-                .withConversions(convert, resize);
+                .withConversions(convert, resize).withLimits(imageLimits.limits());
         ValidationServiceConfig serviceConfig = ValidationServiceConfig.of(validation)
                 .withApplicationId(applicationId)
                 .withTopics(TopicSetup.renamed(inputTopic, validTopic, dlqTopic));
@@ -80,7 +87,8 @@ final class ValidateCommand implements Callable<Integer> {
         ShutdownHook hook = ShutdownHook.install("validation", service::close);
         try (service) {
             try {
-                vertx.deployVerticle(new StatusVerticle(host, port, registry, () -> health(service))).await();
+                vertx.deployVerticle(new StatusVerticle(httpOptions.host(), port, registry, () -> health(service),
+                        auth)).await();
             } catch (IllegalStateException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 return 2;
@@ -99,11 +107,9 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    /** UP while the Streams application runs. */
+    /** UP while the Streams application runs; DOWN with the reason otherwise ({@link ValidationService#health()}). */
     static JsonObject health(ValidationService service) {
-        String state = String.valueOf(service.state());
-        return new JsonObject().put("service", "validation").put("state", state)
-                .put("status", "RUNNING".equals(state) ? "UP" : "DOWN");
+        return service.health();
     }
 
     /** A relative config path that does not exist here is looked up in the checkout the launcher runs from. */

@@ -1,6 +1,7 @@
 package io.vitsom.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.ValidationTopology;
 import java.time.Duration;
@@ -33,6 +34,11 @@ import org.slf4j.LoggerFactory;
 public final class ValidationService implements AutoCloseable {
     /** Largest record the application writes: a 10 MiB image plus its headers. */
     static final int MAX_RECORD_BYTES = 10 * 1024 * 1024 + ImageProducer.RECORD_OVERHEAD_BYTES;
+
+    /** {@link #health()} reason: a stream thread failed, which shuts validation down. */
+    public static final String THREAD_FAILED = "stream-thread-failed";
+    /** {@link #health()} reason: the application is starting, rebalancing or stopped. */
+    public static final String NOT_RUNNING = "streams-not-running";
 
     private static final Logger LOG = LoggerFactory.getLogger(ValidationService.class);
 
@@ -137,6 +143,31 @@ public final class ValidationService implements AutoCloseable {
     /** The application's current state ({@code CREATED} before {@link #start()}). */
     public synchronized KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    /**
+     * What {@code GET /health} says: {@code "status": "UP"} while the application is {@code RUNNING}; otherwise
+     * {@code "DOWN"} with its {@code state} and a {@code reason}: {@value #THREAD_FAILED} (plus the failure's class in
+     * {@code error}; its message and stack trace only in the log, as the route is open) or {@value #NOT_RUNNING}.
+     */
+    public JsonObject health() {
+        KafkaStreams.State state = state();
+        JsonObject health = new JsonObject().put("service", "validation").put("state", state.name());
+        if (state == KafkaStreams.State.RUNNING) {
+            return health.put("status", "UP");
+        }
+        Throwable failure = threadFailure;
+        if (failure != null) {
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            health.put("reason", THREAD_FAILED).put("error", root.getClass().getSimpleName())
+                    .put("message", "a stream thread failed and validation was shut down");
+        } else {
+            health.put("reason", NOT_RUNNING).put("message", "the Streams application is " + state.name());
+        }
+        return health.put("status", "DOWN");
     }
 
     /**

@@ -3,6 +3,8 @@ package io.vitsom.ingest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
+import io.vitsom.stream.cli.ImageLimitOptions;
+import io.vitsom.stream.cli.KafkaCliOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -24,7 +26,7 @@ final class WatchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    KafkaCliOptions kafka;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "the folder to watch (created when missing)")
     Path directory;
@@ -36,6 +38,9 @@ final class WatchCommand implements Callable<Integer> {
             description = "larger files are rejected (default: ${DEFAULT-VALUE}, 10 MiB)")
     int maxBytes;
 
+    @Mixin
+    ImageLimitOptions imageLimits = new ImageLimitOptions();
+
     @Option(names = "--topic", defaultValue = "images", description = "topic to write to (default: ${DEFAULT-VALUE})")
     String topic;
 
@@ -43,7 +48,7 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() {
         Topics topics = TopicSetup.withImages(topic);
         FolderWatchConfig config = new FolderWatchConfig(directory, Duration.ofMillis(pollMillis), maxBytes,
-                topics.images());
+                topics.images(), imageLimits.limits());
         KafkaClients clients = kafka.clients();
         try {
             TopicSetup.ensure(clients, topics, Duration.ofSeconds(30), "vitsom-folder-watcher-admin");

@@ -171,4 +171,41 @@ class FolderWatcherTest {
                     .startsWith("too-large: the file is ").contains("the limit is 100");
         }
     }
+
+    @Test
+    void theHostileCorpusIsSentOrRejectedWithItsReasonNextToValidImages() throws Exception {
+        List<io.vitsom.model.data.HostileImages.Item> corpus = io.vitsom.model.data.HostileImages.corpus();
+        // What the folder decides itself; everything else is sent and validation judges it downstream.
+        Map<String, String> rejectedHere = new java.util.TreeMap<>();
+        int sent = 0;
+        for (int i = 0; i < corpus.size(); i++) {
+            io.vitsom.model.data.HostileImages.Item item = corpus.get(i);
+            write(inbox.resolve(item.name() + ".png"), item.bytes(), MTIME);
+            write(inbox.resolve("valid-" + i + ".png"), io.vitsom.model.data.HostileImages.validPng(i), MTIME);
+            sent++;
+            switch (item.reason()) {
+                case "too-large-image", "empty", "not-an-image" -> rejectedHere.put(item.name() + ".png",
+                        item.reason());
+                default -> sent++;
+            }
+        }
+        FolderWatchConfig config = FolderWatchConfig.of(inbox).withPollInterval(Duration.ofMillis(50))
+                .withTopic(Topics.defaults().images().withName("hostile-folder-images"));
+        int expectedSent = sent;
+        try (FolderWatcher watcher = new FolderWatcher(config, KafkaClients.of(kafka.bootstrapServers()),
+                new SimpleMeterRegistry())) {
+            CompletableFuture<Void> running = CompletableFuture.runAsync(watcher::run);
+            TestKafka.await("every file decided", () -> watcher.acceptedCount() == expectedSent
+                    && watcher.rejectedCount() == rejectedHere.size());
+            watcher.stop();
+            running.get(10, TimeUnit.SECONDS);
+        }
+        Path rejected = inbox.resolve(FolderWatcher.REJECTED);
+        for (Map.Entry<String, String> e : rejectedHere.entrySet()) {
+            assertThat(Files.readString(rejected.resolve(e.getKey() + ".reason.txt"))).as(e.getKey())
+                    .startsWith(e.getValue() + ": ");
+        }
+        assertThat(TestKafka.read(kafka.bootstrapServers(), "hostile-folder-images", expectedSent).stream()
+                .map(ConsumerRecord::key).filter(k -> k.startsWith("valid-")).count()).isEqualTo(corpus.size());
+    }
 }

@@ -24,7 +24,7 @@ class IngestCommandTest {
         CommandLine cli = cli();
         cli.parseArgs("replay");
         ReplayCommand replay = cli.getSubcommands().get("replay").getCommand();
-        assertThat(replay.kafka.bootstrap).isEqualTo("127.0.0.1:9092");
+        assertThat(replay.kafka.bootstrap()).isEqualTo("127.0.0.1:9092");
         assertThat(replay.split).isEqualTo("train");
         assertThat(replay.rate).isZero();
         assertThat(replay.topic).isEqualTo("images");

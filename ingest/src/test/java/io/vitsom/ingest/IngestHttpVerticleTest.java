@@ -16,6 +16,7 @@ import io.vitsom.stream.EmbeddedKafka;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
+import io.vitsom.stream.http.BearerAuth;
 import io.vitsom.stream.testing.Fixtures;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -220,6 +221,52 @@ class IngestHttpVerticleTest {
     }
 
     /** The answer to an upload and the records found under its key. */
+    @Test
+    void withATokenUploadsNeedTheBearerTokenWhileHealthAndMetricsStayOpen(Vertx vertx, VertxTestContext context) {
+        String token = "ingest-token";
+        IngestHttpVerticle secured = new IngestHttpVerticle(config(), KafkaClients.of(kafka.bootstrapServers()),
+                registry, BearerAuth.ofToken(token));
+        Buffer png = Buffer.buffer(Fixtures.pngImages(1, 9)[0]);
+        vertx.deployVerticle(secured)
+                .compose(id -> exchange(HttpMethod.POST, secured, IngestHttpVerticle.IMAGES_PATH, null, png))
+                .compose(anonymous -> {
+                    context.verify(() -> {
+                        assertThat(anonymous.status()).isEqualTo(401);
+                        assertThat(new JsonObject(anonymous.body()).getString("reason")).isEqualTo("unauthorized");
+                    });
+                    return exchange(HttpMethod.POST, secured, IngestHttpVerticle.IMAGES_PATH, "Bearer nope", png);
+                })
+                .compose(wrong -> {
+                    context.verify(() -> assertThat(wrong.status()).isEqualTo(401));
+                    return exchange(HttpMethod.POST, secured, IngestHttpVerticle.IMAGES_PATH, "Bearer " + token, png);
+                })
+                .compose(right -> {
+                    context.verify(() -> assertThat(right.status()).as(right.body()).isEqualTo(201));
+                    return exchange(HttpMethod.GET, secured, "/health", null, Buffer.buffer());
+                })
+                .compose(health -> {
+                    context.verify(() -> assertThat(health.status()).isEqualTo(200));
+                    return exchange(HttpMethod.GET, secured, "/metrics", null, Buffer.buffer());
+                })
+                .onComplete(context.succeeding(metrics -> context.verify(() -> {
+                    assertThat(metrics.status()).isEqualTo(200);
+                    context.completeNow();
+                })));
+    }
+
+    private Future<Response> exchange(HttpMethod method, IngestHttpVerticle target, String uri, String authorization,
+                                      Buffer body) {
+        return client.request(method, target.actualPort(), "127.0.0.1", uri)
+                .compose(request -> {
+                    if (authorization != null) {
+                        request.putHeader("authorization", authorization);
+                    }
+                    return request.putHeader("content-type", "image/png").send(body);
+                })
+                .compose(response -> response.body().map(text -> new Response(response.statusCode(),
+                        text.toString(StandardCharsets.UTF_8), response.getHeader("retry-after"))));
+    }
+
     private record Uploaded(JsonObject answer, List<ConsumerRecord<String, byte[]>> records) {
     }
 

@@ -96,8 +96,11 @@ class ValidationServiceTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ValidationService service = new ValidationService(config, KafkaClients.of(kafka.bootstrapServers()),
                 registry)) {
+            assertThat(service.health().getString("status")).isEqualTo("DOWN");
+            assertThat(service.health().getString("reason")).isEqualTo(ValidationService.NOT_RUNNING);
             service.start();
             assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(service.health().getString("status")).isEqualTo("UP");
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                     new StringSerializer(), new ByteArraySerializer())) {
@@ -167,6 +170,8 @@ class ValidationServiceTest {
             assertThatThrownBy(service::start)
                     .isInstanceOf(KafkaException.class)
                     .hasMessageContaining("cannot reach Kafka at 127.0.0.1:" + closedPort);
+            assertThat(service.health().getString("status")).isEqualTo("DOWN");
+            assertThat(service.health().getString("reason")).isEqualTo(ValidationService.NOT_RUNNING);
         }
     }
 }

@@ -80,6 +80,14 @@ public final class CheckpointStore {
      * @return empty when there is no valid checkpoint
      */
     public Optional<Found> loadNewestValid(NDManager manager) throws IOException {
+        return loadNewestValid(manager, new ArrayList<>());
+    }
+
+    /**
+     * {@link #loadNewestValid(NDManager)}, adding to {@code problems} one line per version skipped and why, so a
+     * caller that finds none can say what is wrong with each.
+     */
+    public Optional<Found> loadNewestValid(NDManager manager, List<String> problems) throws IOException {
         for (long version : versions()) {
             Path p = path(version);
             try {
@@ -88,6 +96,7 @@ public final class CheckpointStore {
                 // A checkpoint cut short by a crash or damaged on disk must not stop the learner: the previous
                 // one is still a consistent state (model, optimizer and offsets together).
                 LOG.warn("skipping checkpoint {}: {}", p, e.getMessage());
+                problems.add(p.getFileName() + ": " + e.getMessage());
             }
         }
         return Optional.empty();

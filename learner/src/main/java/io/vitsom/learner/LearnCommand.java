@@ -6,8 +6,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
-import io.vitsom.stream.KafkaClients;
+import io.vitsom.stream.ModelSignatures;
+import io.vitsom.stream.cli.KafkaCliOptions;
+import io.vitsom.stream.cli.HttpCliOptions;
 import io.vitsom.stream.cli.TopicOptions;
+import io.vitsom.stream.http.BearerAuth;
 import io.vitsom.stream.http.StatusVerticle;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "learn", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train ViT-SOM online on the valid-image topic, checkpointing model, optimizer and offsets.")
 public final class LearnCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaCliOptions kafka = new KafkaCliOptions();
 
     @Option(names = "--config", defaultValue = "configs/vit_som_mnist.yaml",
             description = "model config YAML (default: ${DEFAULT-VALUE})")
@@ -44,6 +46,14 @@ public final class LearnCommand implements Callable<Integer> {
     @Option(names = "--no-prototypes", description = "do not publish the prototype map to som.prototypes")
     boolean noPrototypes;
 
+    @Option(names = "--model-key-file", paramLabel = "FILE",
+            description = "sign every published model (record and checkpoint manifest, HMAC-SHA256) with the key in "
+                    + "FILE; serving started with the same file refuses unsigned or badly signed models")
+    Path modelKeyFile;
+
+    @Mixin
+    HttpCliOptions httpOptions = new HttpCliOptions();
+
     @Option(names = "--port", defaultValue = "8082",
             description = "port of GET /health and GET /metrics, 0 = any free port (default: ${DEFAULT-VALUE})")
     int port;
@@ -53,16 +63,19 @@ public final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BearerAuth auth = httpOptions.auth();
         VitSomConfig model = ConfigLoader.load(config);
-        LearnerConfig learnerConfig = new LearnerConfig(model, KafkaClients.of(bootstrap),
-                topicOptions.topics(), group, checkpointDir, learner.toOptions(), !noPrototypes);
+        LearnerConfig learnerConfig = new LearnerConfig(model, kafka.clients(),
+                topicOptions.topics(), group, checkpointDir, learner.toOptions(), !noPrototypes,
+                modelKeyFile == null ? ModelSignatures.none() : ModelSignatures.fromKeyFile(modelKeyFile));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         OnlineLearner learner = new OnlineLearner(learnerConfig, new LearnerMetrics(registry));
         Vertx vertx = Vertx.vertx();
         try {
-            StatusVerticle status = new StatusVerticle("0.0.0.0", port, registry, () -> health(learner));
+            StatusVerticle status = new StatusVerticle(httpOptions.host(), port, registry, () -> health(learner), auth);
             vertx.deployVerticle(status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            System.out.println("learner: metrics and health on http://127.0.0.1:" + status.actualPort()
+            String shown = "0.0.0.0".equals(httpOptions.host()) ? "127.0.0.1" : httpOptions.host();
+            System.out.println("learner: metrics and health on http://" + shown + ":" + status.actualPort()
                     + "/metrics, checkpoints in " + checkpointDir.toAbsolutePath());
             // SIGTERM / Ctrl-C: finish the step, write the final checkpoint, then let the JVM exit.
             Thread hook = new Thread(() -> {
@@ -81,10 +94,13 @@ public final class LearnCommand implements Callable<Integer> {
         }
     }
 
-    static JsonObject health(OnlineLearner learner) {
+    /** UP while the loop runs and its last produce to every output topic succeeded; DOWN with the reason otherwise. */
+    public static JsonObject health(OnlineLearner learner) {
         JsonObject status = new JsonObject().put("service", "learner").put("state", learner.state().name());
         learner.failure().ifPresent(e -> status.put("error", e.toString()));
-        return status.put("status", learner.state() == OnlineLearner.State.RUNNING ? "UP" : "DOWN");
+        learner.problem().ifPresent(p -> status.put("problem", "producing failed: " + p));
+        boolean up = learner.state() == OnlineLearner.State.RUNNING && learner.problem().isEmpty();
+        return status.put("status", up ? "UP" : "DOWN");
     }
 
     /** Runs the learner on its own ({@code java -cp ... io.vitsom.learner.LearnCommand ...}). */

@@ -37,9 +37,20 @@ public final class LearnerCliOptions {
             description = "start from this checkpoint when there is none yet, e.g. runs/<bench run>/model")
     Path initFrom;
 
+    @Option(names = "--allow-fresh-start",
+            description = "start a fresh model even when the checkpoint directory holds versions of which none loads "
+                    + "(they are kept; the fresh model gets the next version number)")
+    boolean allowFreshStart;
+
+    @Option(names = "--on-retention-gap", defaultValue = "fail", paramLabel = "fail|skip",
+            description = "when checkpointed offsets were deleted by retention before they were read: fail, or skip "
+                    + "to the oldest record left and count what was lost (default: ${DEFAULT-VALUE})")
+    String onRetentionGap;
+
     /** The validated options. */
     public LearnerOptions toOptions() {
         return new LearnerOptions(checkpointEverySteps, Durations.parse(checkpointEvery), keep, horizonImages,
-                Durations.parse(batchTimeout), seed, device, Optional.ofNullable(initFrom));
+                Durations.parse(batchTimeout), seed, device, Optional.ofNullable(initFrom), allowFreshStart,
+                LearnerOptions.RetentionGapPolicy.parse(onRetentionGap));
     }
 }

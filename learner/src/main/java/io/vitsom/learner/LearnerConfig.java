@@ -2,6 +2,7 @@ package io.vitsom.learner;
 
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.stream.KafkaClients;
+import io.vitsom.stream.ModelSignatures;
 import io.vitsom.stream.Topics;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -17,9 +18,11 @@ import java.util.Objects;
  * @param checkpointDir directory holding the versioned checkpoints
  * @param options how it trains and checkpoints
  * @param publishPrototypes publish the prototype map to {@code som.prototypes} after each checkpoint
+ * @param signatures signs each published model record with its checkpoint's manifest ({@code --model-key-file}), or
+ *     {@link ModelSignatures#none()}
  */
 public record LearnerConfig(VitSomConfig model, KafkaClients kafka, Topics topics, String groupId, Path checkpointDir,
-                            LearnerOptions options, boolean publishPrototypes) {
+                            LearnerOptions options, boolean publishPrototypes, ModelSignatures signatures) {
     /** Default consumer group. */
     public static final String DEFAULT_GROUP = "vitsom-learner";
 
@@ -30,6 +33,7 @@ public record LearnerConfig(VitSomConfig model, KafkaClients kafka, Topics topic
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(checkpointDir, "checkpointDir");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(signatures, "signatures");
         if (model.classification()) {
             throw new IllegalArgumentException("the online learner trains clustering configs (num_classes: 0), got "
                     + model.modelArch() + " with " + model.data().numClasses() + " classes");
@@ -38,5 +42,11 @@ public record LearnerConfig(VitSomConfig model, KafkaClients kafka, Topics topic
             throw new IllegalArgumentException("horizon-images must be >= total_epochs (" + model.totalEpochs()
                     + "), got " + options.horizonImages());
         }
+    }
+
+    /** A learner that signs nothing. */
+    public LearnerConfig(VitSomConfig model, KafkaClients kafka, Topics topics, String groupId, Path checkpointDir,
+                         LearnerOptions options, boolean publishPrototypes) {
+        this(model, kafka, topics, groupId, checkpointDir, options, publishPrototypes, ModelSignatures.none());
     }
 }

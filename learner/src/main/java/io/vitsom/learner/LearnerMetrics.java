@@ -96,6 +96,22 @@ public final class LearnerMetrics {
         rejected.increment();
     }
 
+    /** A record the producer gave up on ({@code vitsom_learner_produce_failures_total{topic}}). */
+    void produceFailed(String topic) {
+        Counter.builder("vitsom_learner_produce_failures").description("Records the learner failed to produce")
+                .tag("topic", topic).register(registry).increment();
+    }
+
+    /**
+     * Records of {@code partition} that retention deleted before the learner read them and that it skipped
+     * ({@code --on-retention-gap skip}): {@code vitsom_learner_retention_skipped_records_total{partition}}.
+     */
+    void retentionSkipped(String partition, long records) {
+        Counter.builder("vitsom_learner_retention_skipped_records")
+                .description("Records lost to retention before the learner read them, skipped by policy")
+                .tag("partition", partition).register(registry).increment(records);
+    }
+
     void checkpoint(long version, long nanos) {
         checkpointTimer.record(nanos, TimeUnit.NANOSECONDS);
         modelVersion.set(version);

@@ -18,10 +18,32 @@ import java.util.Optional;
  * @param device {@code auto}, {@code cpu} or {@code gpu}
  * @param initFrom a checkpoint to start from when the checkpoint directory holds none (e.g. the {@code model/} of
  *     an offline {@code bench} run); its optimizer state is used when it has one
+ * @param allowFreshStart start a fresh model even when the checkpoint directory holds versions of which none loads
+ *     (otherwise the learner refuses to start rather than publish a fresh model over good ones it cannot read)
+ * @param onRetentionGap what to do when checkpointed offsets were deleted by retention before they were read
  */
 public record LearnerOptions(long checkpointEverySteps, Duration checkpointEvery, int keepLast, long horizonImages,
-                             Duration batchTimeout, long seed, String device, Optional<Path> initFrom) {
+                             Duration batchTimeout, long seed, String device, Optional<Path> initFrom,
+                             boolean allowFreshStart, RetentionGapPolicy onRetentionGap) {
+    /** What the learner does when records it has not read yet were deleted by the topic's retention. */
+    public enum RetentionGapPolicy {
+        /** Stop with a message naming the partitions and how many records are gone (the default). */
+        FAIL,
+        /** Continue from the oldest record still there, counting the skipped ones (metric and checkpoint). */
+        SKIP;
+
+        /** {@code fail} or {@code skip}, as on the command line. */
+        public static RetentionGapPolicy parse(String value) {
+            return switch (value) {
+                case "fail" -> FAIL;
+                case "skip" -> SKIP;
+                default -> throw new IllegalArgumentException("--on-retention-gap must be fail or skip, got " + value);
+            };
+        }
+    }
+
     public LearnerOptions {
+        Objects.requireNonNull(onRetentionGap, "onRetentionGap");
         Objects.requireNonNull(checkpointEvery, "checkpointEvery");
         Objects.requireNonNull(batchTimeout, "batchTimeout");
         Objects.requireNonNull(device, "device");
@@ -50,6 +72,13 @@ public record LearnerOptions(long checkpointEverySteps, Duration checkpointEvery
         }
     }
 
+    /** Options that refuse a fresh start over unreadable checkpoints and fail on a retention gap. */
+    public LearnerOptions(long checkpointEverySteps, Duration checkpointEvery, int keepLast, long horizonImages,
+                          Duration batchTimeout, long seed, String device, Optional<Path> initFrom) {
+        this(checkpointEverySteps, checkpointEvery, keepLast, horizonImages, batchTimeout, seed, device, initFrom,
+                false, RetentionGapPolicy.FAIL);
+    }
+
     /** The command line's defaults: every 200 steps or 60 s, keep 3, a 300,000-image horizon, 2 s batch timeout. */
     public static LearnerOptions defaults() {
         return new LearnerOptions(200, Duration.ofSeconds(60), 3, 300_000, Duration.ofSeconds(2), 0, "auto",
@@ -58,6 +87,13 @@ public record LearnerOptions(long checkpointEverySteps, Duration checkpointEvery
 
     /** These options with other checkpoint intervals. */
     public LearnerOptions withCheckpoints(long everySteps, Duration every) {
-        return new LearnerOptions(everySteps, every, keepLast, horizonImages, batchTimeout, seed, device, initFrom);
+        return new LearnerOptions(everySteps, every, keepLast, horizonImages, batchTimeout, seed, device, initFrom,
+                allowFreshStart, onRetentionGap);
+    }
+
+    /** These options with other safety policies. */
+    public LearnerOptions withSafety(boolean newAllowFreshStart, RetentionGapPolicy newOnRetentionGap) {
+        return new LearnerOptions(checkpointEverySteps, checkpointEvery, keepLast, horizonImages, batchTimeout, seed,
+                device, initFrom, newAllowFreshStart, newOnRetentionGap);
     }
 }

@@ -10,9 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.checkpoint.CodeVersion;
 import io.vitsom.model.config.VitSomConfig;
-import io.vitsom.model.data.DecodedImage;
 import io.vitsom.model.data.ImageCodec;
-import io.vitsom.model.data.ImageDecodeException;
 import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.metrics.TopologyMetrics;
 import io.vitsom.model.nn.SomLayer;
@@ -23,7 +21,11 @@ import io.vitsom.model.train.StreamingSchedule;
 import io.vitsom.model.train.VitSomTrainer;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.Messages;
+import io.vitsom.stream.ModelSignatures;
+import io.vitsom.stream.ValidationConfig;
+import io.vitsom.stream.ValidationTopology;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,6 +47,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -93,11 +96,17 @@ public final class OnlineLearner implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    /** How often the learner looks for partitions added to its input while it runs. */
+    static final Duration PARTITION_CHECK_EVERY = Duration.ofSeconds(30);
     private static final IntegerSerializer UNIT_KEYS = new IntegerSerializer();
 
     private final LearnerConfig config;
     private final LearnerMetrics metrics;
     private final CheckpointStore store;
+    private final ProduceMonitor produced;
+    private volatile Duration partitionCheckEvery = PARTITION_CHECK_EVERY;
+    /** The model's input, exactly: what validation let through must still fit the model being trained. */
+    private final ValidationConfig strictInput;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -111,11 +120,26 @@ public final class OnlineLearner implements Runnable {
         this.config = Objects.requireNonNull(config, "config");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.store = new CheckpointStore(config.checkpointDir());
+        this.strictInput = ValidationConfig.strict(config.model());
+        this.produced = new ProduceMonitor(metrics);
+    }
+
+    /** Looks for added input partitions this often instead of every {@link #PARTITION_CHECK_EVERY} (tests). */
+    void partitionCheckEvery(Duration every) {
+        this.partitionCheckEvery = every;
     }
 
     /** Current state. */
     public State state() {
         return state;
+    }
+
+    /**
+     * Why the learner is not healthy although it runs: the last record it failed to produce, while no later send to
+     * that topic has succeeded.
+     */
+    public Optional<String> problem() {
+        return produced.problem();
     }
 
     /** Why the learner failed, when it did. */
@@ -162,14 +186,23 @@ public final class OnlineLearner implements Runnable {
     }
 
     private void loop(NDManager manager) throws IOException {
-        VitSomConfig modelConfig = config.model();
-        try (Admin admin = config.kafka().admin("vitsom-learner-admin")) {
-            config.topics().createMissing(admin, config.kafka().replicationFactor(), Duration.ofSeconds(30));
-        } catch (KafkaException e) {
-            throw new KafkaException("cannot reach Kafka at " + config.kafka().bootstrapServers() + ": "
-                    + e.getMessage(), e);
+        // Held until the loop ends: a second learner on the same directory is refused, naming this one. Taken, and the
+        // checkpoints read, before Kafka is contacted: both are local decisions that must not wait on a cluster.
+        try (CheckpointLock lock = CheckpointLock.acquire(store.dir())) {
+            Session session = restoreOrCreate(manager);
+            try (Admin admin = config.kafka().admin("vitsom-learner-admin")) {
+                config.topics().createMissing(admin, config.kafka().replicationFactor(), Duration.ofSeconds(30));
+            } catch (KafkaException e) {
+                // A refused login is reported as such (user, address, settings file), not as an unreachable cluster.
+                throw config.kafka().authenticationFailure(e).orElseGet(() -> new KafkaException(
+                        "cannot reach Kafka at " + config.kafka().bootstrapServers() + ": " + e.getMessage(), e));
+            }
+            consume(manager, session);
         }
-        Session session = restoreOrCreate(manager);
+    }
+
+    private void consume(NDManager manager, Session session) throws IOException {
+        VitSomConfig modelConfig = config.model();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
              VitSomTrainer trainer = session.trainer) {
@@ -178,26 +211,14 @@ public final class OnlineLearner implements Runnable {
                 return;
             }
             List<TopicPartition> partitions = inputPartitions(c);
-            c.assign(partitions);
-            for (TopicPartition tp : partitions) {
-                Long offset = session.offsets.get(tp);
-                if (offset != null) {
-                    c.seek(tp, offset);
-                } else {
-                    c.seekToBeginning(List.of(tp));
-                    long beginning = c.position(tp);
-                    session.rangeStart.put(tp, beginning);
-                    // The next checkpoint names every input partition, also one no record has been read from yet
-                    // (a consumer may fetch one partition for a while before the other).
-                    session.offsets.put(tp, beginning);
-                }
-            }
+            assign(c, partitions, session);
             LOG.info("learner reading {} from {} (model version {}, step {}, {} images trained so far)",
                     partitions, session.offsets.isEmpty() ? "the beginning" : "checkpointed offsets " + session.offsets,
                     session.version, trainer.stepCount(), session.imagesTrained);
             state = State.RUNNING;
             Batch batch = new Batch(modelConfig);
             long lastProgress = System.nanoTime();
+            long lastPartitionCheck = System.nanoTime();
             long imagesAtProgress = session.imagesTrained;
             while (!stopping) {
                 ConsumerRecords<String, byte[]> records;
@@ -205,6 +226,9 @@ public final class OnlineLearner implements Runnable {
                     records = c.poll(POLL);
                 } catch (WakeupException e) {
                     break;
+                } catch (OffsetOutOfRangeException e) {
+                    retentionGap(c, e.offsetOutOfRangePartitions(), session);
+                    continue;
                 }
                 for (ConsumerRecord<String, byte[]> record : records) {
                     accept(record, batch, producer);
@@ -219,6 +243,15 @@ public final class OnlineLearner implements Runnable {
                     checkpoint(session, c, producer, manager);
                 }
                 metrics.lag(c);
+                if (System.nanoTime() - lastPartitionCheck >= partitionCheckEvery.toNanos()) {
+                    // Partitions added to the input while the learner runs are trained too, from their beginning.
+                    List<TopicPartition> now = inputPartitions(c);
+                    if (!c.assignment().containsAll(now)) {
+                        LOG.info("input partitions changed from {} to {}", c.assignment(), now);
+                        assign(c, now, session);
+                    }
+                    lastPartitionCheck = System.nanoTime();
+                }
                 if (System.nanoTime() - lastProgress >= PROGRESS_EVERY.toNanos()) {
                     double seconds = (System.nanoTime() - lastProgress) / 1e9;
                     LOG.info("step {} | {} images trained | {} img/s | loss {} | T {} | gamma {} | version {}",
@@ -241,36 +274,39 @@ public final class OnlineLearner implements Runnable {
         }
     }
 
-    /** Adds a record to the batch, or sends it to the DLQ when the model cannot use it. */
+    /**
+     * Adds a record to the batch, or sends it to the DLQ when the model cannot use it: {@value #REJECTED_BY_LEARNER}
+     * for an image validation should have stopped, {@value ValidationTopology#INTERNAL_ERROR} when handling it failed
+     * in any other way. Never throws for one record's sake.
+     */
     private void accept(ConsumerRecord<String, byte[]> record, Batch batch, KafkaProducer<byte[], byte[]> producer) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        VitSomConfig m = config.model();
+        String reason = REJECTED_BY_LEARNER;
         String problem;
         try {
-            if (record.value() == null) {
-                problem = "null value";
-            } else {
-                DecodedImage image = ImageCodec.decode(record.value());
-                if (image.channels() == m.data().numChannels() && image.height() == m.data().inputSize()
-                        && image.width() == m.data().inputSize()) {
-                    batch.add(record, image);
-                    return;
-                }
-                problem = "image is " + image.shape() + ", the model reads " + m.data().numChannels() + "x"
-                        + m.data().inputSize() + "x" + m.data().inputSize();
+            ValidationTopology.Outcome outcome = ValidationTopology.check(record.value(), strictInput);
+            if (outcome instanceof ValidationTopology.Accepted accepted) {
+                batch.add(record, accepted.pixels());
+                return;
             }
-        } catch (ImageDecodeException e) {
-            problem = e.getMessage();
+            ValidationTopology.Rejected rejected = (ValidationTopology.Rejected) outcome;
+            problem = rejected.reason() + ": " + rejected.detail();
+        } catch (RuntimeException | Error e) {
+            // An Error too (see ValidationTopology): the loop must go on to the next record, not die on this one.
+            reason = ValidationTopology.INTERNAL_ERROR;
+            problem = e.toString();
+            LOG.error("handling {} at {}@{} failed", record.key(), tp, record.offset(), e);
         }
         LOG.warn("sending {} at {}@{} to the DLQ: {}", record.key(), tp, record.offset(), problem);
         Headers headers = new RecordHeaders(record.headers().toArray());
-        ImageRecord.put(headers, ImageRecord.DLQ_REASON, REJECTED_BY_LEARNER);
+        ImageRecord.put(headers, ImageRecord.DLQ_REASON, reason);
         ImageRecord.put(headers, ImageRecord.DLQ_DETAIL, problem);
         ImageRecord.put(headers, ImageRecord.DLQ_TOPIC, record.topic());
         ImageRecord.put(headers, ImageRecord.DLQ_PARTITION, Integer.toString(record.partition()));
         ImageRecord.put(headers, ImageRecord.DLQ_OFFSET, Long.toString(record.offset()));
-        producer.send(new ProducerRecord<>(config.topics().imagesDlq().name(), null, bytes(record.key()),
-                record.value(), headers));
+        String dlq = config.topics().imagesDlq().name();
+        producer.send(new ProducerRecord<>(dlq, null, bytes(record.key()), record.value(), headers),
+                produced.callback(dlq));
         metrics.rejected();
         batch.skip(tp, record.offset());
     }
@@ -307,7 +343,8 @@ public final class OnlineLearner implements Runnable {
             headers.add(TRAINING_PARTITION, bytes(Integer.toString(batch.partition(i))));
             headers.add(TRAINING_OFFSET, bytes(Long.toString(batch.offset(i))));
             headers.add(TRAINING_STEP, step);
-            producer.send(new ProducerRecord<>(topic, null, bytes(batch.key(i)), Messages.toJson(bmu), headers));
+            producer.send(new ProducerRecord<>(topic, null, bytes(batch.key(i)), Messages.toJson(bmu), headers),
+                    produced.callback(topic));
         }
     }
 
@@ -385,6 +422,11 @@ public final class OnlineLearner implements Runnable {
         if (session.parentVersion > 0) {
             p.put("resumed_from_version", session.parentVersion);
         }
+        if (!session.retentionSkipped.isEmpty()) {
+            // Records of the lineage that were never trained: deleted by retention and skipped by policy.
+            ObjectNode skipped = p.putObject("retention_skipped");
+            session.retentionSkipped.forEach((tp, n) -> skipped.put(tp.toString(), n));
+        }
         return p;
     }
 
@@ -395,7 +437,7 @@ public final class OnlineLearner implements Runnable {
      */
     private void publishModel(Session session, long version, Map<TopicPartition, Long> offsets, float[] w,
                               TopologyMetrics.Drift drift, KafkaProducer<byte[], byte[]> producer,
-                              NDManager manager) {
+                              NDManager manager) throws IOException {
         VitSom model = session.trainer.model();
         SomGrid grid = model.som().orElseThrow().grid();
         if (config.publishPrototypes()) {
@@ -410,7 +452,7 @@ public final class OnlineLearner implements Runnable {
                 producer.send(new ProducerRecord<>(config.topics().prototypes().name(), null,
                         UNIT_KEYS.serialize(null, unit),
                         Messages.toJson(Messages.Prototype.of(unit, grid.row(unit), grid.col(unit), version, vector,
-                                png))));
+                                png))), produced.callback(config.topics().prototypes().name()));
             }
         }
         Map<String, Long> named = new TreeMap<>();
@@ -420,8 +462,16 @@ public final class OnlineLearner implements Runnable {
                 CodeVersion.describe(), config.options().seed(), grid.rows(), grid.cols(),
                 grid.topology().name().toLowerCase(java.util.Locale.ROOT), named,
                 drift == null ? null : drift.mean(), drift == null ? null : drift.max());
+        byte[] value = Messages.toJson(record);
+        Headers headers = new RecordHeaders();
+        if (config.signatures().enabled()) {
+            byte[] manifest = Files.readAllBytes(store.path(version).resolve(Checkpoint.MANIFEST));
+            headers.add(ModelSignatures.HEADER,
+                    bytes(config.signatures().sign(value, manifest)));
+        }
         producer.send(new ProducerRecord<>(config.topics().models().name(), null,
-                bytes(String.format("v%06d", version)), Messages.toJson(record)));
+                bytes(String.format("v%06d", version)), value, headers),
+                produced.callback(config.topics().models().name()));
         producer.flush();
     }
 
@@ -434,6 +484,88 @@ public final class OnlineLearner implements Runnable {
         return predictor.decodePrototypes(predictor.meanLatentNorm(session.lastBatch, session.lastBatchSize));
     }
 
+    /**
+     * Reads {@code partitions}: one already being read from where it is, any other from its checkpointed offset, or
+     * from its beginning when the checkpoint does not know it (a fresh model, or a partition added since).
+     */
+    private void assign(KafkaConsumer<String, byte[]> c, List<TopicPartition> partitions, Session session) {
+        // Positions of the partitions read so far: re-seeking them to the checkpoint would train records twice.
+        Map<TopicPartition, Long> reading = new HashMap<>();
+        for (TopicPartition tp : c.assignment()) {
+            reading.put(tp, c.position(tp));
+        }
+        Map<TopicPartition, Long> targets = new HashMap<>();
+        List<TopicPartition> fromBeginning = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long at = reading.containsKey(tp) ? reading.get(tp) : session.offsets.get(tp);
+            if (at != null) {
+                targets.put(tp, at);
+            } else {
+                fromBeginning.add(tp);
+            }
+        }
+        // Compared before seeking, because a restart after a long stop is exactly when checkpointed offsets have
+        // fallen out of retention; while running, the consumer raises the gap itself (auto.offset.reset=none).
+        Map<TopicPartition, Long> beginnings = c.beginningOffsets(targets.keySet());
+        Map<TopicPartition, Long> gone = new HashMap<>();
+        targets.forEach((tp, at) -> {
+            if (at < beginnings.getOrDefault(tp, 0L)) {
+                gone.put(tp, at);
+            }
+        });
+        c.assign(partitions);
+        targets.forEach(c::seek);
+        if (!gone.isEmpty()) {
+            retentionGap(c, gone, session);
+        }
+        if (fromBeginning.isEmpty()) {
+            return; // seekToBeginning of no partitions means all of them
+        }
+        // Every partition has its position set before any is asked for: with auto.offset.reset=none, position()
+        // of one partition fails while another still has none.
+        c.seekToBeginning(fromBeginning);
+        for (TopicPartition tp : fromBeginning) {
+            long beginning = c.position(tp);
+            session.rangeStart.put(tp, beginning);
+            // The next checkpoint names every input partition, also one no record has been read from yet
+            // (a consumer may fetch one partition for a while before the other).
+            session.offsets.put(tp, beginning);
+        }
+    }
+
+    /**
+     * Checkpointed offsets that retention deleted before the learner read them ({@code auto.offset.reset=none}
+     * makes the consumer say so instead of jumping silently). {@link LearnerOptions.RetentionGapPolicy#FAIL}: stop,
+     * naming what is lost; {@code SKIP}: go on from the oldest record left, counting the lost ones in a metric and in
+     * the next checkpoint's provenance.
+     */
+    private void retentionGap(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> wanted, Session session) {
+        Map<TopicPartition, Long> beginnings = c.beginningOffsets(wanted.keySet());
+        StringBuilder lost = new StringBuilder();
+        for (Map.Entry<TopicPartition, Long> e : wanted.entrySet()) {
+            long beginning = beginnings.getOrDefault(e.getKey(), e.getValue());
+            lost.append(lost.isEmpty() ? "" : ", ").append(e.getKey()).append(": offsets ").append(e.getValue())
+                    .append("..").append(beginning - 1).append(" (").append(beginning - e.getValue())
+                    .append(" records)");
+        }
+        if (config.options().onRetentionGap() == LearnerOptions.RetentionGapPolicy.FAIL) {
+            throw new KafkaException("records the learner has not trained yet were deleted by retention of "
+                    + config.topics().imagesValid().name() + " (" + lost + "); restart with --on-retention-gap skip "
+                    + "to continue from the oldest record left, counting the lost ones");
+        }
+        LOG.warn("skipping records deleted by retention before they were trained: {}", lost);
+        for (Map.Entry<TopicPartition, Long> e : wanted.entrySet()) {
+            long beginning = beginnings.getOrDefault(e.getKey(), e.getValue());
+            long skipped = Math.max(0, beginning - e.getValue());
+            session.retentionSkipped.merge(e.getKey(), skipped, Long::sum);
+            metrics.retentionSkipped(e.getKey().toString(), skipped);
+            c.seek(e.getKey(), beginning);
+            // The checkpoint's range starts where training resumed: the gap is recorded, not claimed as trained.
+            session.pendingOffsets.put(e.getKey(), beginning);
+            session.rangeStart.put(e.getKey(), beginning);
+        }
+    }
+
     private Session restoreOrCreate(NDManager manager) throws IOException {
         VitSomConfig m = config.model();
         StreamingSchedule schedule = StreamingSchedule.of(m, config.options().horizonImages());
@@ -441,7 +573,8 @@ public final class OnlineLearner implements Runnable {
         if (incomplete > 0) {
             LOG.info("removed {} incomplete checkpoint write(s) left by an earlier crash in {}", incomplete, store.dir());
         }
-        Optional<CheckpointStore.Found> found = store.loadNewestValid(manager);
+        List<String> unreadable = new ArrayList<>();
+        Optional<CheckpointStore.Found> found = store.loadNewestValid(manager, unreadable);
         if (found.isPresent()) {
             Checkpoint.Loaded loaded = found.get().checkpoint();
             if (!sameArchitecture(loaded.config(), m)) {
@@ -455,12 +588,21 @@ public final class OnlineLearner implements Runnable {
             p.path("offsets").properties().forEach(e -> s.offsets.put(parse(e.getKey()), e.getValue().asLong()));
             s.rangeStart.putAll(s.offsets);
             s.imagesTrained = p.path("images_trained").asLong();
+            p.path("retention_skipped").properties()
+                    .forEach(e -> s.retentionSkipped.put(parse(e.getKey()), e.getValue().asLong()));
             s.parentVersion = found.get().version();
             // The version published from this checkpoint is the one the next version's drift is measured from.
             s.publishedPrototypes = loaded.model().som().orElseThrow().prototypes().getArray().toFloatArray();
             LOG.info("resuming from checkpoint {} (step {}, {} images)", store.path(found.get().version()),
                     loaded.metadata().step(), s.imagesTrained);
             return s;
+        }
+        if (!unreadable.isEmpty() && !config.options().allowFreshStart()) {
+            // Starting fresh here would publish a new model as the newest version and later prune the good ones
+            // that, say, a permission fix would make readable again.
+            throw new IllegalStateException("the checkpoint directory " + store.dir() + " holds " + unreadable.size()
+                    + " version(s) and none loads (" + String.join("; ", unreadable) + "); fix or move them, or "
+                    + "pass --allow-fresh-start to start a fresh model beside them");
         }
         if (config.options().initFrom().isPresent()) {
             return warmStart(config.options().initFrom().get(), schedule, manager);
@@ -501,6 +643,11 @@ public final class OnlineLearner implements Runnable {
                 && a.data().inputSize() == b.data().inputSize() && a.modelArch().equals(b.modelArch());
     }
 
+    /**
+     * The input topic's partitions as the cluster has them now. Asked through the consumer's metadata, which it
+     * refreshes at most every {@code metadata.max.age.ms} (set short in {@link #consumerProps()} so that added
+     * partitions are seen within a minute).
+     */
     private List<TopicPartition> inputPartitions(KafkaConsumer<String, byte[]> c) {
         String topic = config.topics().imagesValid().name();
         List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
@@ -519,6 +666,9 @@ public final class OnlineLearner implements Runnable {
         Properties props = config.kafka().base("vitsom-learner");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Every position is set explicitly (checkpoint or beginning); one that is gone must be an error, not a jump.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) Math.min(partitionCheckEvery.toMillis(), 30_000));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(64, config.model().batchSize() * 2));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -569,6 +719,8 @@ public final class OnlineLearner implements Runnable {
         final Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
         final Map<TopicPartition, Long> rangeStart = new LinkedHashMap<>();
         final Map<TopicPartition, Long> pendingOffsets = new LinkedHashMap<>();
+        /** Records per partition deleted by retention before they were read, skipped by policy (cumulative). */
+        final Map<TopicPartition, Long> retentionSkipped = new LinkedHashMap<>();
         long version;
         long parentVersion;
         long imagesTrained;

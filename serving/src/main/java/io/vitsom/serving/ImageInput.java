@@ -1,16 +1,15 @@
 package io.vitsom.serving;
 
 import io.vitsom.model.data.DecodedImage;
-import io.vitsom.model.data.ImageCodec;
-import io.vitsom.model.data.ImageDecodeException;
 import io.vitsom.stream.ValidationConfig;
 import io.vitsom.stream.ValidationTopology;
 
 /** One image value checked against a model's input: pixels ready for inference, or why it cannot be assigned. */
 sealed interface ImageInput permits ImageInput.Ready, ImageInput.Invalid {
     /**
-     * Checks {@code value} with the validation topology's own rule ({@link ValidationTopology#check}) and decodes it.
-     * Never throws: an unexpected failure is {@link ValidationTopology#INTERNAL_ERROR}.
+     * Checks {@code value} with the validation topology's own rule ({@link ValidationTopology#check}), which also
+     * decodes it once. Never throws: any other failure, an {@link Error} included, is
+     * {@link ValidationTopology#INTERNAL_ERROR}, so one hostile record cannot stop a stream thread or a request pool.
      */
     static ImageInput of(byte[] value, ValidationConfig strict) {
         try {
@@ -18,11 +17,8 @@ sealed interface ImageInput permits ImageInput.Ready, ImageInput.Invalid {
             if (outcome instanceof ValidationTopology.Rejected rejected) {
                 return new Invalid(rejected.reason(), rejected.detail());
             }
-            // Strict validation forwards the input bytes unchanged, so this decodes what check() just accepted.
-            return new Ready(ImageCodec.decode(((ValidationTopology.Accepted) outcome).image()));
-        } catch (ImageDecodeException e) {
-            return new Invalid(e.reason(), e.getMessage());
-        } catch (RuntimeException e) {
+            return new Ready(((ValidationTopology.Accepted) outcome).pixels());
+        } catch (RuntimeException | Error e) {
             return new Invalid(ValidationTopology.INTERNAL_ERROR, e.toString());
         }
     }

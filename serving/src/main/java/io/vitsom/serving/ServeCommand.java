@@ -3,11 +3,14 @@ package io.vitsom.serving;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vitsom.stream.EmbeddedKafka;
-import io.vitsom.stream.KafkaClients;
+import io.vitsom.stream.ModelSignatures;
+import io.vitsom.stream.cli.HttpCliOptions;
+import io.vitsom.stream.cli.KafkaCliOptions;
 import io.vitsom.stream.cli.TopicOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -23,12 +26,11 @@ import picocli.CommandLine.Option;
                 + " writing som.assignments, and answer POST /v1/assign over HTTP.",
                 "Waits for the first model before consuming images; newer models are picked up without a restart."})
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:" + EmbeddedKafka.DEFAULT_PORT,
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaCliOptions kafka = new KafkaCliOptions();
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "HTTP address to bind (default: ${DEFAULT-VALUE})")
-    String host;
+    @Mixin
+    HttpCliOptions httpOptions = new HttpCliOptions();
 
     @Option(names = "--port", defaultValue = "" + ServingHttpConfig.DEFAULT_PORT,
             description = "HTTP port (default: ${DEFAULT-VALUE})")
@@ -61,16 +63,39 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     int window;
 
+    @Option(names = "--max-thread-replacements", paramLabel = "N",
+            defaultValue = "" + StreamThreadBudget.DEFAULT_MAX_REPLACEMENTS,
+            description = "failed stream threads replaced (after 1 s, 2 s, 4 s ..., at most 30 s) within 10 minutes;"
+                    + " the next failure shuts the Streams application down and /health says DOWN; 0 = never"
+                    + " replace (default: ${DEFAULT-VALUE})")
+    int maxThreadReplacements;
+
+    @Option(names = "--checkpoint-root", paramLabel = "DIR",
+            description = "load only checkpoints under DIR (paths normalised, links resolved), e.g. the learner's "
+                    + "--checkpoint-dir; others are refused and counted")
+    Path checkpointRoot;
+
+    @Option(names = "--model-key-file", paramLabel = "FILE",
+            description = "load only models signed with the key in FILE (the learner's --model-key-file)")
+    Path modelKeyFile;
+
+    /** Which announced models may be loaded. */
+    ModelTrust trust() throws IOException {
+        return new ModelTrust(Optional.ofNullable(checkpointRoot),
+                modelKeyFile == null ? ModelSignatures.none() : ModelSignatures.fromKeyFile(modelKeyFile));
+    }
+
     /** The service settings the options stand for; invalid values fail here, naming the problem. */
     ServingConfig servingConfig() {
         return new ServingConfig(applicationId, threads, ServingConfig.ProcessingGuarantee.fromConfig(processingGuarantee),
                 new BatchConfig(batchSize, Duration.ofMillis(maxDelayMs)),
-                stateDir != null ? stateDir : ServingConfig.defaults().stateDir(), window);
+                stateDir != null ? stateDir : ServingConfig.defaults().stateDir(), window,
+                StreamThreadBudget.defaults().withMaxReplacements(maxThreadReplacements));
     }
 
     /** The HTTP settings the options stand for. */
     ServingHttpConfig httpConfig() {
-        return ServingHttpConfig.defaults().withAddress(host, port);
+        return ServingHttpConfig.defaults().withAddress(httpOptions.host(), port).withAuth(httpOptions.auth());
     }
 
     @Mixin
@@ -81,8 +106,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServingConfig config = servingConfig();
         ServingHttpConfig http = httpConfig();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ServingService service = ServingService.start(config, KafkaClients.of(bootstrap),
-                topicOptions.topics(), registry);
+        ServingService service = ServingService.start(config, kafka.clients(),
+                topicOptions.topics(), registry, trust());
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {
@@ -92,7 +117,7 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         };
         try {
-            vertx.deployVerticle(new ServingHttpVerticle(http, service.models(), registry))
+            vertx.deployVerticle(new ServingHttpVerticle(http, service.models(), registry, service::health))
                     .toCompletionStage().toCompletableFuture().get();
         } catch (ExecutionException e) {
             shutdown.run();

@@ -16,9 +16,11 @@ import java.util.Objects;
  *     memory and restored from its changelog topic)
  * @param topologyWindow how many of the most recently assigned images the {@code vitsom_som_*} gauges are computed
  *     over ({@link TopologyWindow})
+ * @param threadBudget how many failed stream threads are replaced, and after which delays, before the Streams
+ *     application is shut down
  */
 public record ServingConfig(String applicationId, int threads, ProcessingGuarantee processingGuarantee,
-                            BatchConfig batch, Path stateDir, int topologyWindow) {
+                            BatchConfig batch, Path stateDir, int topologyWindow, StreamThreadBudget threadBudget) {
     /** Default {@code application.id}. */
     public static final String DEFAULT_APPLICATION_ID = "vitsom-serving";
     /** Default {@link #topologyWindow()}: images. */
@@ -29,6 +31,7 @@ public record ServingConfig(String applicationId, int threads, ProcessingGuarant
         Objects.requireNonNull(processingGuarantee, "processingGuarantee");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(threadBudget, "threadBudget");
         if (applicationId.isBlank()) {
             throw new IllegalArgumentException("applicationId must not be blank");
         }
@@ -40,7 +43,14 @@ public record ServingConfig(String applicationId, int threads, ProcessingGuarant
         }
     }
 
-    /** Settings with the default {@link #topologyWindow()}. */
+    /** Settings with the default {@link #threadBudget()}. */
+    public ServingConfig(String applicationId, int threads, ProcessingGuarantee processingGuarantee, BatchConfig batch,
+                         Path stateDir, int topologyWindow) {
+        this(applicationId, threads, processingGuarantee, batch, stateDir, topologyWindow,
+                StreamThreadBudget.defaults());
+    }
+
+    /** Settings with the default {@link #topologyWindow()} and {@link #threadBudget()}. */
     public ServingConfig(String applicationId, int threads, ProcessingGuarantee processingGuarantee, BatchConfig batch,
                          Path stateDir) {
         this(applicationId, threads, processingGuarantee, batch, stateDir, DEFAULT_TOPOLOGY_WINDOW);
@@ -48,22 +58,29 @@ public record ServingConfig(String applicationId, int threads, ProcessingGuarant
 
     /**
      * Application id {@value #DEFAULT_APPLICATION_ID}, one stream thread, at-least-once, default batching, Kafka
-     * Streams' own default state directory ({@code java.io.tmpdir/kafka-streams}), and a topology window of
-     * {@value #DEFAULT_TOPOLOGY_WINDOW} images.
+     * Streams' own default state directory ({@code java.io.tmpdir/kafka-streams}), a topology window of
+     * {@value #DEFAULT_TOPOLOGY_WINDOW} images, and {@link StreamThreadBudget#defaults()}.
      */
     public static ServingConfig defaults() {
         return new ServingConfig(DEFAULT_APPLICATION_ID, 1, ProcessingGuarantee.AT_LEAST_ONCE, BatchConfig.defaults(),
-                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams"), DEFAULT_TOPOLOGY_WINDOW);
+                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams"), DEFAULT_TOPOLOGY_WINDOW,
+                StreamThreadBudget.defaults());
     }
 
     /** The same settings with another state directory. */
     public ServingConfig withStateDir(Path newStateDir) {
-        return new ServingConfig(applicationId, threads, processingGuarantee, batch, newStateDir, topologyWindow);
+        return new ServingConfig(applicationId, threads, processingGuarantee, batch, newStateDir, topologyWindow,
+                threadBudget);
     }
 
     /** The same settings with another topology window. */
     public ServingConfig withTopologyWindow(int images) {
-        return new ServingConfig(applicationId, threads, processingGuarantee, batch, stateDir, images);
+        return new ServingConfig(applicationId, threads, processingGuarantee, batch, stateDir, images, threadBudget);
+    }
+
+    /** The same settings with another stream-thread budget. */
+    public ServingConfig withThreadBudget(StreamThreadBudget budget) {
+        return new ServingConfig(applicationId, threads, processingGuarantee, batch, stateDir, topologyWindow, budget);
     }
 
     /** The processing guarantees Kafka Streams offers. */

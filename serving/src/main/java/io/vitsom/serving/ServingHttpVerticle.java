@@ -10,14 +10,21 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vitsom.model.data.ImageDecodeException;
 import io.vitsom.model.infer.Assignments;
 import io.vitsom.stream.Messages;
+import io.vitsom.stream.ValidationTopology;
+import io.vitsom.stream.http.BearerAuth;
+import io.vitsom.stream.http.HttpErrors;
 import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.ServiceRoutes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,19 +34,28 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /v1/assign}, body = PNG or JPEG bytes: 200 {@code {"unit", "row", "col", "distance",
  *       "model_version"}}; 400 {@code {"error", "reason"}} for an empty body, bytes that are not an image, or an image
- *       of another shape than the model reads (the validation topology's rule and reason codes); 503 while no model
- *       is in service</li>
+ *       of another shape than the model reads (the validation topology's rule and reason codes); 413
+ *       {@value ImageDecodeException#TOO_LARGE} for a body above {@link ServingHttpConfig#maxBodyBytes()} or an image
+ *       above the pixel limits; 503 {@value #NO_MODEL} while no model is in service; 503 {@value #OVERLOADED} with
+ *       {@code Retry-After} when {@link ServingHttpConfig#maxPending()} requests are already admitted</li>
  *   <li>{@code GET /v1/model}: the {@link Messages.ModelVersion} in service as JSON; 503 while there is none</li>
- *   <li>{@code GET /health}: {@code "UP"} (200) with the model version once a model is in service,
- *       {@code "WAITING_FOR_MODEL"} (503) before; {@code GET /metrics}: Prometheus text</li>
+ *   <li>{@code GET /health}: the {@link ServingHealth} the endpoint was given as JSON, 200 when UP, 503 otherwise
+ *       ({@code "WAITING_FOR_MODEL"} before the first model; {@code "DOWN"} with a reason when the service behind it
+ *       is broken); {@code GET /metrics}: Prometheus text</li>
  * </ul>
  *
  * <p>Inference runs on a worker pool of {@link ServingHttpConfig#workerThreads()} threads, never on the event loop.
- * Deployment fails when the port cannot be bound.
+ * Every route but {@code /health} and {@code /metrics} needs the token when {@link ServingHttpConfig#auth()} is on;
+ * a failure of the server itself is a 500 with an error id, its exception only in the log
+ * ({@link HttpServers#guard}). Deployment fails when the port cannot be bound.
  */
 public final class ServingHttpVerticle extends AbstractVerticle {
     /** Reason code of a 503: no model has been published yet. */
     public static final String NO_MODEL = "no-model";
+    /** Reason code of a 503: {@link ServingHttpConfig#maxPending()} requests are already admitted. */
+    public static final String OVERLOADED = "overloaded";
+    /** Seconds an overloaded client is asked to wait: inference of the admitted requests takes milliseconds. */
+    static final int RETRY_AFTER_SECONDS = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingHttpVerticle.class);
     private static final String JSON = "application/json";
@@ -48,6 +64,9 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     private final ModelSource models;
     private final PrometheusMeterRegistry registry;
     private final ServingMetrics metrics;
+    private final Supplier<ServingHealth> health;
+    /** Admitted {@code POST /v1/assign} requests: body being read, waiting for a worker, or in inference. */
+    private final AtomicInteger pending = new AtomicInteger();
     private WorkerExecutor inference;
     private HttpServer server;
 
@@ -57,9 +76,21 @@ public final class ServingHttpVerticle extends AbstractVerticle {
      * @param registry the registry {@code /metrics} shows, and where the serving meters are registered
      */
     public ServingHttpVerticle(ServingHttpConfig config, ModelSource models, PrometheusMeterRegistry registry) {
+        this(config, models, registry, () -> ServingHealth.of(models));
+    }
+
+    /**
+     * An endpoint serving {@code models} whose {@code /health} reports {@code health} (a {@link ServingService}'s,
+     * so that a broken Streams application or model watcher shows).
+     *
+     * @param registry the registry {@code /metrics} shows, and where the serving meters are registered
+     */
+    public ServingHttpVerticle(ServingHttpConfig config, ModelSource models, PrometheusMeterRegistry registry,
+                               Supplier<ServingHealth> health) {
         this.config = Objects.requireNonNull(config, "config");
         this.models = Objects.requireNonNull(models, "models");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.health = Objects.requireNonNull(health, "health");
         this.metrics = new ServingMetrics(registry, models);
     }
 
@@ -67,10 +98,20 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     public void start(Promise<Void> startPromise) {
         inference = vertx.createSharedWorkerExecutor("vitsom-serving-inference", config.workerThreads());
         Router router = Router.router(vertx);
+        HttpServers.guard(router, config.auth(), BearerAuth.Challenge.BEARER, Set.of());
+        // Admission first, on a route of its own (Vert.x wants the body handler first on a route): an overloaded
+        // server refuses before reading (or decoding) the body.
+        router.post("/v1/assign").handler(this::admit);
         router.post("/v1/assign")
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::assign);
         router.get("/v1/model").handler(this::model);
+        // BodyHandler fails the request with 413 when the body exceeds the limit.
+        router.errorHandler(413, ctx -> {
+            metrics.rejected(ServingMetrics.AssignPath.HTTP, ImageDecodeException.TOO_LARGE);
+            HttpErrors.send(ctx, 413, "the body exceeds the limit of " + config.maxBodyBytes() + " bytes",
+                    ImageDecodeException.TOO_LARGE);
+        });
         ServiceRoutes.add(router, registry, this::health);
         vertx.createHttpServer(HttpServers.options())
                 .requestHandler(router)
@@ -94,11 +135,37 @@ public final class ServingHttpVerticle extends AbstractVerticle {
         return server == null ? -1 : server.actualPort();
     }
 
+    /**
+     * Admits the request while fewer than {@link ServingHttpConfig#maxPending()} are, and answers 503
+     * {@value #OVERLOADED} otherwise. The place is freed when both the response is done and, if it got that far,
+     * the inference: a client that gives up does not free a worker that is still busy with its image.
+     */
+    private void admit(RoutingContext ctx) {
+        if (pending.incrementAndGet() > config.maxPending()) {
+            pending.decrementAndGet();
+            metrics.rejected(ServingMetrics.AssignPath.HTTP, OVERLOADED);
+            ctx.response().putHeader("retry-after", Integer.toString(RETRY_AFTER_SECONDS));
+            HttpErrors.send(ctx, 503, config.maxPending() + " requests are already being assigned; retry after "
+                    + RETRY_AFTER_SECONDS + " s", OVERLOADED);
+            return;
+        }
+        Admission admission = new Admission(pending);
+        ctx.put(Admission.KEY, admission);
+        ctx.addEndHandler(done -> admission.release());
+        ctx.next();
+    }
+
     private void assign(RoutingContext ctx) {
+        if (ctx.response().ended()) {
+            return; // timed out while the body was read
+        }
         long started = System.nanoTime();
         Buffer body = ctx.body().buffer();
         byte[] image = body == null ? new byte[0] : body.getBytes();
+        Admission admission = ctx.get(Admission.KEY);
+        admission.retain();
         inference.<Answer>executeBlocking(() -> answer(image), false)
+                .onComplete(done -> admission.release())
                 .onSuccess(answer -> {
                     if (answer instanceof Assigned assigned) {
                         metrics.assigned(ServingMetrics.AssignPath.HTTP, Duration.ofNanos(System.nanoTime() - started));
@@ -110,16 +177,24 @@ public final class ServingHttpVerticle extends AbstractVerticle {
                                 .put("distance", bmu.distance())
                                 .put("model_version", bmu.modelVersion()));
                     } else if (answer instanceof Invalid invalid) {
-                        metrics.rejected(ServingMetrics.AssignPath.HTTP, invalid.input().reason());
-                        respond(ctx, 400, error(invalid.input().detail(), invalid.input().reason()));
+                        rejected(ctx, invalid.input());
                     } else {
                         respond(ctx, 503, noModel());
                     }
                 })
-                .onFailure(e -> {
-                    LOG.error("assigning an uploaded image failed", e);
-                    respond(ctx, 500, error(e.toString(), "internal-error"));
-                });
+                .onFailure(e -> HttpErrors.internal(ctx, e));
+    }
+
+    /** 400 with the reason for an image the model cannot read; 413 for one above the limits; 500 for our failure. */
+    private void rejected(RoutingContext ctx, ImageInput.Invalid input) {
+        metrics.rejected(ServingMetrics.AssignPath.HTTP, input.reason());
+        if (ValidationTopology.INTERNAL_ERROR.equals(input.reason())) {
+            // The detail is an exception's text: for the log only.
+            HttpErrors.internal(ctx, new IllegalStateException("checking an uploaded image failed: " + input.detail()));
+        } else {
+            int status = ImageDecodeException.TOO_LARGE.equals(input.reason()) ? 413 : 400;
+            respond(ctx, status, error(input.detail(), input.reason()));
+        }
     }
 
     /** Runs on the inference pool. */
@@ -150,9 +225,7 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     }
 
     private JsonObject health() {
-        return models.current()
-                .map(version -> new JsonObject().put("status", "UP").put("model_version", version.version()))
-                .orElseGet(() -> new JsonObject().put("status", "WAITING_FOR_MODEL"));
+        return health.get().toJson();
     }
 
     private static JsonObject noModel() {
@@ -164,6 +237,9 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     }
 
     private static void respond(RoutingContext ctx, int status, JsonObject body) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return; // answered 503 timeout meanwhile, or the client left
+        }
         ctx.response().setStatusCode(status).putHeader("content-type", JSON).end(body.encode());
     }
 
@@ -178,5 +254,29 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     }
 
     private record NoModel() implements Answer {
+    }
+
+    /**
+     * One admitted request's place, held by the request until its response is done and by the inference while it
+     * runs; the place is freed when both let go.
+     */
+    private static final class Admission {
+        static final String KEY = "vitsom.serving.admission";
+        private final AtomicInteger pending;
+        private final AtomicInteger holders = new AtomicInteger(1);
+
+        Admission(AtomicInteger pending) {
+            this.pending = pending;
+        }
+
+        void retain() {
+            holders.incrementAndGet();
+        }
+
+        void release() {
+            if (holders.decrementAndGet() == 0) {
+                pending.decrementAndGet();
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.vitsom.serving;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DecodedImage;
@@ -52,6 +53,15 @@ public final class ServingModel {
      */
     static ServingModel load(Messages.ModelVersion announced) throws IOException {
         return open(Path.of(announced.checkpoint()), loaded -> {
+            // A learner checkpoint records its own version: a record announcing another one (say, a huge number
+            // that would make every later genuine version look old) is refused for good.
+            JsonNode recorded = loaded.metadata().provenance() == null ? null
+                    : loaded.metadata().provenance().get("version");
+            if (recorded != null && recorded.asLong() != announced.version()) {
+                throw new UntrustedModelException(UntrustedModelException.WRONG_VERSION, "version "
+                        + announced.version() + " is announced for checkpoint " + announced.checkpoint()
+                        + ", which is version " + recorded.asLong());
+            }
             VitSomConfig.Som som = loaded.config().som();
             // Zero means the publisher left the field out; anything else must agree with what is on disk.
             if ((announced.rows() != 0 || announced.cols() != 0)

@@ -5,16 +5,22 @@ import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.Topics;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * picked up by the running topology at its next batch, without a restart.
  *
  * <p>{@link #start} returns at once; the HTTP endpoint can serve from {@link #models()} meanwhile.
+ *
+ * <p>A stream thread that dies (inference or Kafka failing; images never get there) is replaced after a back-off
+ * while the failures stay within {@link ServingConfig#threadBudget()}; past it the application is shut down, logged
+ * at ERROR, rather than retrying the same failure forever. {@link #health()} says so, as it does when the model
+ * watcher died or the application is not {@code RUNNING}.
  */
 public final class ServingService implements AutoCloseable {
     /** How long {@link #close()} waits for Kafka Streams to stop. */
@@ -38,17 +49,27 @@ public final class ServingService implements AutoCloseable {
     private final ModelWatcher models;
     private final ServingMetrics metrics;
     private final TopologyWindow window;
+    private final ModelSource streamModels;
+    private final StreamThreadBackoff threadBackoff;
+    /** Counted down by {@link #close}, so that a thread backing off before its replacement stops waiting. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+    /** Failed threads waiting out their back-off. */
+    private final AtomicInteger restarting = new AtomicInteger();
+    private volatile String lastThreadFailure;
+    private volatile boolean gaveUp;
     private KafkaStreams streams;
     private boolean closed;
 
     private ServingService(ServingConfig config, KafkaClients clients, Topics topics, ModelWatcher models,
-                           ServingMetrics metrics, TopologyWindow window) {
+                           ServingMetrics metrics, TopologyWindow window, ModelSource streamModels) {
         this.config = config;
         this.clients = clients;
         this.topics = topics;
         this.models = models;
         this.metrics = metrics;
         this.window = window;
+        this.streamModels = streamModels;
+        this.threadBackoff = new StreamThreadBackoff(config.threadBudget(), InstantSource.system());
     }
 
     /**
@@ -61,7 +82,32 @@ public final class ServingService implements AutoCloseable {
      */
     public static ServingService start(ServingConfig config, KafkaClients clients, Topics topics,
                                        MeterRegistry registry) {
+        return start(config, clients, topics, registry, ModelTrust.any());
+    }
+
+    /**
+     * {@link #start(ServingConfig, KafkaClients, Topics, MeterRegistry)} loading only the models {@code trust}
+     * accepts ({@code --checkpoint-root}, {@code --model-key-file}).
+     */
+    public static ServingService start(ServingConfig config, KafkaClients clients, Topics topics,
+                                       MeterRegistry registry, ModelTrust trust) {
+        return start(config, clients, topics, registry, trust, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #start(ServingConfig, KafkaClients, Topics, MeterRegistry)} with the topology reading its model through
+     * {@code streamModels} applied to the watcher: how a test makes inference fail.
+     */
+    static ServingService start(ServingConfig config, KafkaClients clients, Topics topics, MeterRegistry registry,
+                                UnaryOperator<ModelSource> streamModels) {
+        return start(config, clients, topics, registry, ModelTrust.any(), streamModels);
+    }
+
+    private static ServingService start(ServingConfig config, KafkaClients clients, Topics topics,
+                                        MeterRegistry registry, ModelTrust trust,
+                                        UnaryOperator<ModelSource> streamModels) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(registry, "registry");
@@ -70,12 +116,21 @@ public final class ServingService implements AutoCloseable {
             if (!created.isEmpty()) {
                 LOG.info("created topics {}", created);
             }
+        } catch (KafkaException e) {
+            // A refused login is reported as such (user, address, settings file).
+            throw clients.authenticationFailure(e).orElse(e);
         }
-        ModelWatcher models = ModelWatcher.start(clients, topics.models());
+        if (!trust.restricted()) {
+            LOG.warn("serving loads any checkpoint a {} record names; on a shared cluster set --checkpoint-root "
+                    + "(and --model-key-file)", topics.models().name());
+        }
+        ModelWatcher models = ModelWatcher.start(clients, topics.models(), trust);
         TopologyWindow window = new TopologyWindow(config.topologyWindow());
         window.bindTo(registry);
-        ServingService service = new ServingService(config, clients, topics, models,
-                new ServingMetrics(registry, models), window);
+        ServingMetrics metrics = new ServingMetrics(registry, models);
+        metrics.bindModelWatcher(models);
+        ServingService service = new ServingService(config, clients, topics, models, metrics, window,
+                Objects.requireNonNull(streamModels.apply(models), "streamModels"));
         LOG.info("waiting for the first model on {}; {} is held until then", topics.models().name(),
                 topics.imagesValid().name());
         models.addListener(service::onModel);
@@ -92,25 +147,66 @@ public final class ServingService implements AutoCloseable {
         return Optional.ofNullable(streams).map(KafkaStreams::state);
     }
 
+    /** What {@code GET /health} should say about this service now. */
+    public ServingHealth health() {
+        ServingHealth.Threads threads = new ServingHealth.Threads(threadBackoff.recentFailures(),
+                Optional.ofNullable(lastThreadFailure), restarting.get() > 0, gaveUp);
+        return ServingHealth.of(models.current(), models.failure(), streamsState(), threads);
+    }
+
     private synchronized void onModel(Messages.ModelVersion version) {
         if (closed || streams != null) {
             return;
         }
         StreamsBuilder builder = new StreamsBuilder();
-        AssignmentTopology.build(builder, topics, models, config.batch(), metrics, window);
+        AssignmentTopology.build(builder, topics, streamModels, config.batch(), metrics, window);
         streams = new KafkaStreams(builder.build(), streamsProperties());
-        streams.setUncaughtExceptionHandler(e -> {
-            // Image problems never get here (they go to the DLQ); this is inference or Kafka failing. The batch is
-            // still in the buffer, so a new thread retries it.
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(this::onThreadFailure);
         streams.setStateListener((now, before) -> LOG.info("serving streams {} -> {}", before, now));
         LOG.info("model version {} in service: starting {} on {} ({} thread(s), {}, batches of {} or {} ms)",
                 version.version(), config.applicationId(), topics.imagesValid().name(), config.threads(),
                 config.processingGuarantee().configValue(), config.batch().batchSize(),
                 config.batch().maxDelay().toMillis());
         streams.start();
+    }
+
+    /**
+     * Runs on the dying stream thread. Image problems never get here (they go to the DLQ); this is inference or Kafka
+     * failing. The batch is still in the buffer, so a new thread retries it, after a back-off and only while the
+     * budget lasts: a failure that repeats would otherwise loop forever. The back-off waits on this thread, as the
+     * Kafka Streams documentation suggests, bounded by the budget's longest back-off and cut short by {@link #close}.
+     */
+    private StreamThreadExceptionResponse onThreadFailure(Throwable e) {
+        metrics.streamThreadFailed();
+        lastThreadFailure = ServingHealth.rootCauseClass(e);
+        if (closing.getCount() == 0) {
+            LOG.error("stream thread failed while serving closes", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        StreamThreadBudget budget = config.threadBudget();
+        StreamThreadBackoff.Decision decision = threadBackoff.onFailure();
+        if (decision instanceof StreamThreadBackoff.ShutDown) {
+            gaveUp = true;
+            LOG.error("stream thread failed, {} failures within {} (at most {} are replaced); shutting serving streams"
+                    + " down, restart serving once the cause is fixed (buffered images stay in the changelog)",
+                    decision.failures(), budget.window(), budget.maxReplacements(), e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        Duration delay = ((StreamThreadBackoff.Replace) decision).delay();
+        LOG.error("stream thread failed ({} of at most {} replacements within {}); replacing it in {} ms",
+                decision.failures(), budget.maxReplacements(), budget.window(), delay.toMillis(), e);
+        restarting.incrementAndGet();
+        try {
+            if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        } catch (InterruptedException interrupted) {
+            // Someone wants this thread gone sooner: replace it without the rest of the wait.
+            Thread.currentThread().interrupt();
+        } finally {
+            restarting.decrementAndGet();
+        }
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     private Properties streamsProperties() {
@@ -147,6 +243,7 @@ public final class ServingService implements AutoCloseable {
             closed = true;
             running = streams;
         }
+        closing.countDown();
         boolean stopped = true;
         if (running != null) {
             stopped = running.close(CloseOptions.timeout(timeout));

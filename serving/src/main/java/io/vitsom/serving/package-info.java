@@ -8,6 +8,8 @@
  * answers single images over HTTP with the same model; {@link io.vitsom.serving.ServeCommand} is the {@code serve}
  * command that runs both. {@link io.vitsom.serving.ServingMetrics} counts both paths ({@code vitsom_serving_*});
  * {@link io.vitsom.serving.TopologyWindow} watches the map's quality over the stream path's most recent assignments
- * ({@code vitsom_som_*}).
+ * ({@code vitsom_som_*}). {@link io.vitsom.serving.ServingHealth} is what {@code /health} says: DOWN with a reason
+ * when the Streams application is not running, its threads failed past their
+ * {@link io.vitsom.serving.StreamThreadBudget}, or the model watcher died.
  */
 package io.vitsom.serving;

@@ -3,6 +3,7 @@ package io.vitsom.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
@@ -11,18 +12,23 @@ import io.vitsom.model.nn.VitSom;
 import io.vitsom.stream.EmbeddedKafka;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Messages;
+import io.vitsom.stream.Topic;
 import io.vitsom.stream.Topics;
 import io.vitsom.stream.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -185,6 +191,77 @@ class ModelWatcherTest {
             assertThat(watcher.offer(wrongMap)).isFalse();
             assertThat(watcher.current()).isEmpty();
             assertThat(watcher.awaitFirst(Duration.ofMillis(1))).isEmpty();
+        }
+    }
+
+    /** A models topic of the test's own, so that the versions of other tests do not interfere. */
+    private static Topic<String, byte[]> modelsTopic(String name) {
+        Topics renamed = TOPICS.renamed(Map.of(TOPICS.models().name(), name));
+        try (Admin admin = clients.admin("test-admin")) {
+            renamed.createMissing(admin, (short) 1, Duration.ofSeconds(30));
+        }
+        return renamed.models();
+    }
+
+    private static void publish(Topic<String, byte[]> topic, Messages.ModelVersion version) throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), "latest", Messages.toJson(version))).get();
+    }
+
+    /** Polls {@code condition} until it holds or {@link #WAIT_SECONDS} pass. */
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("%s within %d s", what, WAIT_SECONDS).isNegative();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    @Test
+    void aVersionWhoseCheckpointAppearsOnlyLaterIsLoadedOnARetryAndItsFailuresAreCounted() throws Exception {
+        Topic<String, byte[]> models = modelsTopic("som.models.late");
+        Path late = dir.resolve("late-v1");
+        Events events = new Events();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ModelWatcher watcher = ModelWatcher.start(clients, models)) {
+            new ServingMetrics(registry, watcher).bindModelWatcher(watcher);
+            watcher.addListener(events);
+            publish(models, AssignmentTopologyTest.version(1, late));
+            assertThat(events.next()).startsWith("refused 1: ").contains("late-v1");
+            // A second failed try proves it is retried rather than skipped, before the checkpoint exists at all.
+            await("a retry", () -> watcher.loadFailures() >= 2);
+            assertThat(watcher.current()).isEmpty();
+
+            // Written elsewhere and moved in whole, as it would show up on a shared volume.
+            Path staged = Fixtures.tinyCheckpoint(dir.resolve("late-staging"), 1, 10);
+            Files.move(staged, late, StandardCopyOption.ATOMIC_MOVE);
+            assertThat(events.next()).isEqualTo("in service 1");
+            assertThat(watcher.current()).map(Messages.ModelVersion::version).contains(1L);
+            assertThat(watcher.failure()).isEmpty();
+            assertThat(registry.get("vitsom.serving.model.load.failures").functionCounter().count())
+                    .isEqualTo(watcher.loadFailures()).isGreaterThanOrEqualTo(2);
+        }
+        assertThat(events.queue).as("listeners hear of a refused version once, not per retry").isEmpty();
+    }
+
+    @Test
+    void aWatcherThreadKilledByAnErrorKeepsTheFailureAndHealthSaysDown() throws Exception {
+        Topic<String, byte[]> models = modelsTopic("som.models.fatal");
+        Path v1 = Fixtures.tinyCheckpoint(dir.resolve("fatal-v1"), 1, 10);
+        try (ModelWatcher watcher = ModelWatcher.start(clients, models)) {
+            // An Error escapes the listener guard, as a native-library failure inside a load would.
+            watcher.addListener(version -> {
+                throw new LinkageError("libtorch went away");
+            });
+            assertThat(watcher.failure()).isEmpty();
+            publish(models, AssignmentTopologyTest.version(1, v1));
+            await("the watcher to record its death", () -> watcher.failure().isPresent());
+            assertThat(watcher.failure()).get().isInstanceOf(LinkageError.class);
+
+            ServingHealth health = ServingHealth.of(watcher.current(), watcher.failure(),
+                    Optional.of(org.apache.kafka.streams.KafkaStreams.State.RUNNING), ServingHealth.Threads.NONE);
+            assertThat(health.status()).isEqualTo(ServingHealth.Status.DOWN);
+            assertThat(health.toJson().getString("reason")).isEqualTo(ServingHealth.MODEL_WATCHER_DIED);
+            assertThat(health.toJson().getString("message")).contains("LinkageError").doesNotContain("libtorch");
         }
     }
 }

@@ -14,14 +14,20 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vitsom.model.data.ImageDecodeException;
+import io.vitsom.stream.Messages;
 import io.vitsom.stream.ValidationTopology;
+import io.vitsom.stream.http.BearerAuth;
+import io.vitsom.stream.http.HttpErrors;
 import io.vitsom.stream.testing.Fixtures;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,6 +196,183 @@ class ServingHttpVerticleTest {
                 test.completeNow();
             })));
             assertThat(test.awaitCompletion(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    // ---- safe network defaults: auth, the bounded queue, body limits, no internals in error bodies ----------------
+
+    private static final String TOKEN = "correct-horse-battery-staple";
+
+    /** Deploys another endpoint on a free port with {@code config} and answers a client for it. */
+    private static Future<WebClient> deployWith(Vertx vertx, ServingHttpConfig config, ModelSource source,
+                                                PrometheusMeterRegistry registry) {
+        ServingHttpVerticle verticle = new ServingHttpVerticle(config.withAddress("127.0.0.1", 0), source, registry);
+        return vertx.deployVerticle(verticle).map(id -> WebClient.create(vertx, new WebClientOptions()
+                .setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort())));
+    }
+
+    @Test
+    void withATokenEveryRouteButHealthAndMetricsAnswers401UnlessTheBearerTokenIsRight(Vertx vertx,
+                                                                                         VertxTestContext test) {
+        assertThat(models.offer(AssignmentTopologyTest.version(2, checkpoint))).isTrue();
+        byte[] png = Fixtures.pngImages(1, 5)[0];
+        deployWith(vertx, ServingHttpConfig.defaults().withAuth(BearerAuth.ofToken(TOKEN)), models, registry)
+                .compose(secured -> secured.post("/v1/assign").sendBuffer(Buffer.buffer(png))
+                        .compose(response -> {
+                            expect401(test, response);
+                            return secured.get("/v1/model").putHeader("authorization", "Bearer wrong-token").send();
+                        })
+                        .compose(response -> {
+                            expect401(test, response);
+                            return secured.get("/v1/model").putHeader("authorization", "Bearer " + TOKEN).send();
+                        })
+                        .compose(response -> {
+                            test.verify(() -> {
+                                assertThat(response.statusCode()).isEqualTo(200);
+                                assertThat(response.bodyAsJsonObject().getLong("version")).isEqualTo(2);
+                            });
+                            return secured.post("/v1/assign").putHeader("authorization", "Bearer " + TOKEN)
+                                    .sendBuffer(Buffer.buffer(png));
+                        })
+                        .compose(response -> {
+                            test.verify(() -> assertThat(response.statusCode()).isEqualTo(200));
+                            return secured.get("/health").send();
+                        })
+                        .compose(response -> {
+                            test.verify(() -> assertThat(response.statusCode()).isEqualTo(200));
+                            return secured.get("/metrics").send();
+                        }))
+                .onComplete(test.succeeding(response -> test.verify(() -> {
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.bodyAsString()).contains("vitsom_serving_images_total{path=\"http\"} 1.0");
+                    test.completeNow();
+                })));
+    }
+
+    private static void expect401(VertxTestContext test, HttpResponse<Buffer> response) {
+        test.verify(() -> {
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.getHeader("www-authenticate")).isEqualTo("Bearer realm=\"vitsom\"");
+            assertThat(response.bodyAsJsonObject().getString("reason")).isEqualTo(BearerAuth.UNAUTHORIZED);
+            assertThat(response.bodyAsString()).doesNotContain(TOKEN);
+        });
+    }
+
+    @Test
+    void whenMaxPendingRequestsAreAdmittedTheNextIs503OverloadedWithRetryAfterAndCounted(Vertx vertx,
+                                                                                        VertxTestContext test)
+            throws Exception {
+        // Two inference threads, two places: both requests reach the model, which holds them until released.
+        BlockingModels blocking = new BlockingModels(2);
+        WebClient secured = deployWith(vertx, ServingHttpConfig.defaults().withCapacity(2, 2), blocking, registry)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        byte[] png = Fixtures.pngImages(1, 3)[0];
+        Future<HttpResponse<Buffer>> first = secured.post("/v1/assign").sendBuffer(Buffer.buffer(png));
+        Future<HttpResponse<Buffer>> second = secured.post("/v1/assign").sendBuffer(Buffer.buffer(png));
+        assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).as("both requests are in inference").isTrue();
+        secured.post("/v1/assign").sendBuffer(Buffer.buffer(png))
+                .compose(overloaded -> {
+                    test.verify(() -> {
+                        assertThat(overloaded.statusCode()).isEqualTo(503);
+                        assertThat(overloaded.getHeader("retry-after")).isEqualTo("1");
+                        assertThat(overloaded.bodyAsJsonObject().getString("reason"))
+                                .isEqualTo(ServingHttpVerticle.OVERLOADED);
+                        assertThat(blocking.calls.get()).as("refused before inference").isEqualTo(2);
+                    });
+                    blocking.release.countDown();
+                    return Future.all(first, second);
+                })
+                .compose(admitted -> {
+                    test.verify(() -> {
+                        assertThat(first.result().bodyAsJsonObject().getString("reason"))
+                                .isEqualTo(ServingHttpVerticle.NO_MODEL);
+                        assertThat(second.result().bodyAsJsonObject().getString("reason"))
+                                .isEqualTo(ServingHttpVerticle.NO_MODEL);
+                    });
+                    // Their places are free again.
+                    return secured.post("/v1/assign").sendBuffer(Buffer.buffer(png));
+                })
+                .compose(afterwards -> {
+                    test.verify(() -> assertThat(afterwards.bodyAsJsonObject().getString("reason"))
+                            .isEqualTo(ServingHttpVerticle.NO_MODEL));
+                    return secured.get("/metrics").send();
+                })
+                .onComplete(test.succeeding(metrics -> test.verify(() -> {
+                    assertThat(metrics.bodyAsString())
+                            .contains("vitsom_serving_rejected_total{path=\"http\",reason=\"overloaded\"} 1.0");
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aBodyAboveTheLimitIs413TooLargeImageAsJson(Vertx vertx, VertxTestContext test) {
+        deployWith(vertx, ServingHttpConfig.defaults().withMaxBodyBytes(1_000), models, registry)
+                .compose(small -> small.post("/v1/assign").sendBuffer(Buffer.buffer(new byte[5_000])))
+                .onComplete(test.succeeding(response -> test.verify(() -> {
+                    assertThat(response.statusCode()).isEqualTo(413);
+                    assertThat(response.getHeader("content-type")).isEqualTo("application/json");
+                    assertThat(response.bodyAsJsonObject().getString("reason"))
+                            .isEqualTo(ImageDecodeException.TOO_LARGE);
+                    assertThat(response.bodyAsJsonObject().getString("error")).contains("1000 bytes");
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aFailureOfTheServerIs500WithAnErrorIdAndNeverTheExceptionText(Vertx vertx, VertxTestContext test) {
+        String secret = "disk /var/lib/vitsom/checkpoints/v000007 vanished";
+        ModelSource failing = new ModelSource() {
+            @Override
+            public Optional<ServingModel.Lease> acquire() {
+                throw new IllegalStateException(secret);
+            }
+
+            @Override
+            public Optional<Messages.ModelVersion> current() {
+                return Optional.empty();
+            }
+        };
+        deployWith(vertx, ServingHttpConfig.defaults(), failing, registry)
+                .compose(client -> client.post("/v1/assign").sendBuffer(Buffer.buffer(Fixtures.pngImages(1, 1)[0])))
+                .onComplete(test.succeeding(response -> test.verify(() -> {
+                    assertThat(response.statusCode()).isEqualTo(500);
+                    JsonObject body = response.bodyAsJsonObject();
+                    assertThat(body.getString("reason")).isEqualTo(HttpErrors.INTERNAL);
+                    assertThat(body.getString("error_id")).matches("[0-9a-f]{12}");
+                    assertThat(body.getString("error")).contains(body.getString("error_id"));
+                    assertThat(response.bodyAsString()).doesNotContain("vanished", "IllegalStateException",
+                            "/var/lib");
+                    test.completeNow();
+                })));
+    }
+
+    /** No model ever; {@code acquire} holds each caller until {@link #release} opens. */
+    private static final class BlockingModels implements ModelSource {
+        final CountDownLatch entered;
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+
+        BlockingModels(int callers) {
+            entered = new CountDownLatch(callers);
+        }
+
+        @Override
+        public Optional<ServingModel.Lease> acquire() {
+            calls.incrementAndGet();
+            entered.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released the model");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Messages.ModelVersion> current() {
+            return Optional.empty();
         }
     }
 }

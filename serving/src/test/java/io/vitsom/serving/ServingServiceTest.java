@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitsom.stream.EmbeddedKafka;
 import io.vitsom.stream.ImageRecord;
+import io.vitsom.stream.KafkaClientProperties;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.Topics;
@@ -14,11 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -90,6 +96,73 @@ class ServingServiceTest {
                 assertThat(service.models().current()).isEmpty();
             }
         }
+    }
+
+    @Test
+    void aStreamThreadThatKeepsFailingIsReplacedWithinTheBudgetThenServingShutsDownAndHealthSaysWhy()
+            throws Exception {
+        Path v1 = Fixtures.tinyCheckpoint(dir.resolve("v1"), 1, 10);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(dir.resolve("kafka"), 0, 0))) {
+            // A replaced thread's consumer does not leave the group; its partitions move on when its session
+            // expires, so the broker's shortest session keeps the three threads within the test's time.
+            KafkaClients clients = KafkaClients.of(kafka.bootstrapServers(), KafkaClientProperties.of(Map.of(
+                    ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
+                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000")));
+            ServingConfig config = ServingConfig.defaults().withStateDir(dir.resolve("state"))
+                    .withThreadBudget(new StreamThreadBudget(2, Duration.ofMinutes(10), Duration.ofMillis(10),
+                            Duration.ofMillis(40)));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            AtomicInteger inferences = new AtomicInteger();
+            // Inference that fails every time, as a lost device would: the same batch fails on every new thread.
+            UnaryOperator<ModelSource> failing = models -> new ModelSource() {
+                @Override
+                public Optional<ServingModel.Lease> acquire() {
+                    if (models.current().isEmpty()) {
+                        return Optional.empty();
+                    }
+                    inferences.incrementAndGet();
+                    throw new IllegalStateException("inference failed on device 10.0.0.7");
+                }
+
+                @Override
+                public Optional<Messages.ModelVersion> current() {
+                    return models.current();
+                }
+            };
+            Properties producerProps = clients.base("test-producer");
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            try (ServingService service = ServingService.start(config, clients, TOPICS, registry, failing);
+                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps,
+                         TOPICS.imagesValid().keySerde().serializer(), TOPICS.imagesValid().valueSerde().serializer())) {
+                assertThat(service.health().status()).isEqualTo(ServingHealth.Status.WAITING_FOR_MODEL);
+                send(producer, "doomed", Fixtures.pngImages(1, 3)[0], null);
+                publish(producer, AssignmentTopologyTest.version(1, v1));
+
+                ServingHealth health = awaitHealth(service, h -> h.state().equals(Optional.of("ERROR")));
+                assertThat(health.status()).isEqualTo(ServingHealth.Status.DOWN);
+                assertThat(health.reason()).contains(ServingHealth.STREAM_THREADS_FAILING);
+                assertThat(inferences.get()).as("the first thread and its 2 replacements, then no more").isEqualTo(3);
+                assertThat(registry.get("vitsom.serving.stream.thread.failures").counter().count()).isEqualTo(3);
+                assertThat(health.toJson().getInteger("thread_failures")).isEqualTo(3);
+                assertThat(health.toJson().getString("last_thread_failure")).isEqualTo("IllegalStateException");
+                assertThat(health.toJson().encode()).doesNotContain("10.0.0.7");
+                assertThat(service.streamsState()).contains(KafkaStreams.State.ERROR);
+                assertThat(service.close(Duration.ofSeconds(30))).isTrue();
+            }
+        }
+    }
+
+    /** Polls the service's health until {@code condition} holds, for at most {@link #WAIT}. */
+    private static ServingHealth awaitHealth(ServingService service, Predicate<ServingHealth> condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ServingHealth health = service.health();
+        while (!condition.test(health)) {
+            assertThat(System.nanoTime() - deadline).as("health within %s, last %s", WAIT, health.toJson())
+                    .isNegative();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            health = service.health();
+        }
+        return health;
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, String key, byte[] png, String label)

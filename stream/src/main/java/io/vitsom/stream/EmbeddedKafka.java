@@ -12,8 +12,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -25,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka cluster (combined broker and KRaft controller) running inside this JVM, for {@code run}'s
- * defaults and for tests. It listens on 127.0.0.1 only.
+ * defaults and for tests. It listens on 127.0.0.1 only: PLAINTEXT, or SASL_PLAINTEXT with the PLAIN mechanism and a
+ * fixed set of users ({@link Settings#withSaslPlainUsers}) to test clients of a secured cluster.
  *
  * <p>The data directory survives {@link #close()}: starting again on the same directory keeps the topics and
  * records (the directory is formatted only once, and remembers its controller port, because the KRaft voter set
@@ -40,6 +45,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String SERVER_PROPERTIES = "server.properties";
     private static final String LOG_DIR = "kraft-logs";
     private static final String CONTROLLER_PORT_KEY = "vitsom.controller.port";
+    private static final Pattern JAAS_SAFE = Pattern.compile("[^\"\\\\\\s]+");
+    /** The broker's own login on a SASL listener (inter-broker traffic), beside the configured users. */
+    private static final String BROKER_USER = "vitsom-broker";
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -50,15 +58,46 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Where and on which ports to run.
      *
      * @param dataDir directory for the logs and the server properties; created when missing
-     * @param port client (PLAINTEXT) port; 0 picks a free one
+     * @param port client port; 0 picks a free one
      * @param controllerPort KRaft controller port; 0 picks a free one (or reuses the one the directory was
      *     formatted with)
+     * @param saslPlainUsers empty: the client port is PLAINTEXT; otherwise it is SASL_PLAINTEXT with the PLAIN mechanism
+     *     and accepts exactly these users (name to password). The passwords are written to the server properties
+     *     in {@code dataDir}: test credentials only.
      */
-    public record Settings(Path dataDir, int port, int controllerPort) {
+    public record Settings(Path dataDir, int port, int controllerPort, Map<String, String> saslPlainUsers) {
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             checkPort(port, "port");
             checkPort(controllerPort, "controllerPort");
+            saslPlainUsers = Map.copyOf(Objects.requireNonNull(saslPlainUsers, "saslPlainUsers"));
+            if (saslPlainUsers.containsKey(BROKER_USER)) {
+                throw new IllegalArgumentException("SASL user " + BROKER_USER + " is the broker's own");
+            }
+            for (Map.Entry<String, String> user : saslPlainUsers.entrySet()) {
+                // The JAAS line quotes them; a quote, backslash or blank name would break it.
+                if (user.getKey().isBlank() || !JAAS_SAFE.matcher(user.getKey() + user.getValue()).matches()) {
+                    throw new IllegalArgumentException("SASL user names and passwords must be non-empty and free of "
+                            + "quotes, backslashes and blanks, got user '" + user.getKey() + "'");
+                }
+            }
+        }
+
+        /** A PLAINTEXT broker. */
+        public Settings(Path dataDir, int port, int controllerPort) {
+            this(dataDir, port, controllerPort, Map.of());
+        }
+
+        /** The same broker with a SASL_PLAINTEXT (PLAIN) client listener that accepts these users (name to password). */
+        public Settings withSaslPlainUsers(Map<String, String> users) {
+            return new Settings(dataDir, port, controllerPort, users);
+        }
+
+        /** Passwords masked. */
+        @Override
+        public String toString() {
+            return "Settings[dataDir=" + dataDir + ", port=" + port + ", controllerPort=" + controllerPort
+                    + ", saslPlainUsers=" + new TreeMap<>(saslPlainUsers).keySet() + "]";
         }
 
         private static void checkPort(int port, String name) {
@@ -97,7 +136,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (port == controllerPort) {
                 throw new IllegalArgumentException("port and controllerPort must differ, both are " + port);
             }
-            Properties props = serverProperties(logDir, port, controllerPort);
+            Properties props = serverProperties(logDir, port, controllerPort, settings.saslPlainUsers());
             try (OutputStream out = Files.newOutputStream(propertiesFile)) {
                 props.store(out, "written by vitsom EmbeddedKafka; " + CONTROLLER_PORT_KEY
                         + " is the port this directory was formatted with");
@@ -116,7 +155,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                         + controllerPort + ", data " + dataDir + "): " + e.getMessage(), e);
             }
             String bootstrap = HOST + ":" + port;
-            LOG.info("embedded Kafka listening on {} (controller {}, data {})", bootstrap, controllerPort, dataDir);
+            LOG.info("embedded Kafka listening on {}{} (controller {}, data {})", bootstrap,
+                    settings.saslPlainUsers().isEmpty() ? "" : " (SASL_PLAINTEXT, PLAIN)", controllerPort, dataDir);
             return new EmbeddedKafka(server, bootstrap, dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("preparing the embedded Kafka data directory " + settings.dataDir()
@@ -146,16 +186,31 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.info("embedded Kafka on {} stopped", bootstrapServers);
     }
 
-    private static Properties serverProperties(Path logDir, int port, int controllerPort) {
+    private static Properties serverProperties(Path logDir, int port, int controllerPort,
+                                               Map<String, String> saslPlainUsers) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        // One client listener, also the inter-broker one; the controller listener stays PLAINTEXT on loopback.
+        String client = saslPlainUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.setProperty("listeners", client + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.setProperty("advertised.listeners", client + "://" + HOST + ":" + port);
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", client);
+        p.setProperty("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+        if (!saslPlainUsers.isEmpty()) {
+            p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+            p.setProperty("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            // The broker logs in to its own listener too: a user of its own with a fresh password each start.
+            String brokerPassword = UUID.randomUUID().toString();
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required"
+                    + " username=\"" + BROKER_USER + "\" password=\"" + brokerPassword + "\" user_" + BROKER_USER
+                    + "=\"" + brokerPassword + "\"");
+            new TreeMap<>(saslPlainUsers).forEach((user, password) ->
+                    jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
         p.setProperty("log.dirs", logDir.toString());
         // One node: every replicated internal topic must fit on it.
         p.setProperty("offsets.topic.replication.factor", "1");

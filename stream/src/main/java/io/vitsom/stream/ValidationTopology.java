@@ -5,6 +5,7 @@ import io.vitsom.model.data.ImageCodec;
 import io.vitsom.model.data.ImageDecodeException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,8 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reasons: the codec's ({@value ImageDecodeException#EMPTY} (also for a null value),
  * {@value ImageDecodeException#NOT_AN_IMAGE}, {@value ImageDecodeException#TRUNCATED},
- * {@value ImageDecodeException#CORRUPT}), {@value #WRONG_CHANNELS}, {@value #WRONG_SIZE}, and
- * {@value #INTERNAL_ERROR} for a bug in this code.
+ * {@value ImageDecodeException#CORRUPT}, {@value ImageDecodeException#TOO_LARGE} above the configured
+ * {@link io.vitsom.model.data.ImageLimits}), {@value #WRONG_CHANNELS}, {@value #WRONG_SIZE}, and
+ * {@value #INTERNAL_ERROR} when checking the record failed in any other way (a bug, or an {@link Error} such as an
+ * allocation failure): that record goes to the dead-letter topic and the topology goes on with the next one.
  *
  * <p>Valid records keep their key, headers and original bytes; a converted image is re-encoded as PNG and its
  * {@link ImageRecord#CONTENT_TYPE} becomes {@link ImageRecord#PNG}.
@@ -88,16 +91,22 @@ public final class ValidationTopology {
      * @param listener sees each outcome
      */
     public static void build(StreamsBuilder builder, Topics topics, ValidationConfig config, Listener listener) {
+        Objects.requireNonNull(config, "config");
+        build(builder, topics, value -> check(value, config), listener);
+    }
+
+    /** The topology with another rule than {@link #check}, so tests can make the rule itself fail. */
+    static void build(StreamsBuilder builder, Topics topics, Function<byte[], Outcome> checker, Listener listener) {
         Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(topics, "topics");
-        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(checker, "checker");
         Topic<String, byte[]> in = topics.images();
         Topic<String, byte[]> valid = topics.imagesValid();
         Topic<String, byte[]> dlq = topics.imagesDlq();
         KStream<String, Outcome> outcomes = builder
                 .stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("images-source"))
-                .processValues(() -> new Validator(config, listener), Named.as("validate"));
+                .processValues(() -> new Validator(checker, listener), Named.as("validate"));
         outcomes.split(Named.as("outcome-"))
                 .branch((key, outcome) -> outcome instanceof Accepted, Branched.withConsumer(accepted -> accepted
                         .mapValues(outcome -> ((Accepted) outcome).image(), Named.as("accepted-bytes"))
@@ -112,7 +121,7 @@ public final class ValidationTopology {
     /**
      * Checks one image value; pure, so the learner or serving can apply the same rule to a single image.
      *
-     * @return the bytes to forward (the original ones, or a PNG when converted), or the rejection
+     * @return the bytes to forward (the original ones, or a PNG when converted) with their pixels, or the rejection
      */
     public static Outcome check(byte[] value, ValidationConfig config) {
         if (value == null) {
@@ -120,7 +129,7 @@ public final class ValidationTopology {
         }
         DecodedImage image;
         try {
-            image = ImageCodec.decode(value);
+            image = ImageCodec.decode(value, config.limits());
         } catch (ImageDecodeException e) {
             return new Rejected(e.reason(), e.getMessage(), value);
         }
@@ -139,7 +148,9 @@ public final class ValidationTopology {
             }
             converted = ImageCodec.resize(converted, config.size(), config.size());
         }
-        return converted == image ? new Accepted(value, false) : new Accepted(ImageCodec.encodePng(converted), true);
+        return converted == image
+                ? new Accepted(value, false, image)
+                : new Accepted(ImageCodec.encodePng(converted), true, converted);
     }
 
     /** The result of validating one value. */
@@ -151,8 +162,9 @@ public final class ValidationTopology {
      *
      * @param image the bytes to forward
      * @param converted whether {@code image} is a re-encoded PNG rather than the input bytes
+     * @param pixels the decoded pixels of {@code image}, so that a caller that checks and then infers decodes once
      */
-    public record Accepted(byte[] image, boolean converted) implements Outcome {
+    public record Accepted(byte[] image, boolean converted, DecodedImage pixels) implements Outcome {
     }
 
     /**
@@ -167,12 +179,12 @@ public final class ValidationTopology {
 
     /** Validates each record and adds the headers that go with its outcome. */
     private static final class Validator implements FixedKeyProcessor<String, byte[], Outcome> {
-        private final ValidationConfig config;
+        private final Function<byte[], Outcome> checker;
         private final Listener listener;
         private FixedKeyProcessorContext<String, Outcome> context;
 
-        Validator(ValidationConfig config, Listener listener) {
-            this.config = config;
+        Validator(Function<byte[], Outcome> checker, Listener listener) {
+            this.checker = checker;
             this.listener = listener;
         }
 
@@ -185,9 +197,12 @@ public final class ValidationTopology {
         public void process(FixedKeyRecord<String, byte[]> record) {
             Outcome outcome;
             try {
-                outcome = check(record.value(), config);
-            } catch (RuntimeException e) {
-                // A bug here must not stop the stream for every following record; the DLQ keeps the evidence.
+                outcome = checker.apply(record.value());
+            } catch (RuntimeException | Error e) {
+                // Neither a bug nor an Error (an allocation the limits did not foresee, a linkage problem of an
+                // image reader) may stop the stream for every following record: a stopped validation re-reads the
+                // same record after each restart. The DLQ keeps the evidence; a real heap exhaustion ends the JVM
+                // anyway (the launcher runs with -XX:+ExitOnOutOfMemoryError).
                 LOG.error("validation failed unexpectedly for record {} at {}", record.key(), position(), e);
                 outcome = new Rejected(INTERNAL_ERROR, e.toString(), record.value());
             }

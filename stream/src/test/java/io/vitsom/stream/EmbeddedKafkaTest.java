@@ -2,8 +2,10 @@ package io.vitsom.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vitsom.model.data.ImageCodec;
+import io.vitsom.stream.testing.SaslPlain;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,6 +33,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,6 +97,46 @@ class EmbeddedKafkaTest {
                 assertThat(record.offset()).isEqualTo(sent.offset());
                 assertThat(ImageRecord.read(record.headers())).isEqualTo(metadata);
             }
+        }
+    }
+
+    @Test
+    void saslPlainListenerLetsTheRightUserInAndRefusesAWrongPasswordAtOnceWithOneClearLine() throws Exception {
+        EmbeddedKafka.Settings settings = new EmbeddedKafka.Settings(dataDir, 0, 0)
+                .withSaslPlainUsers(Map.of("alice", "alice-secret"));
+        assertThat(settings.toString()).contains("alice").doesNotContain("alice-secret");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(settings)) {
+            KafkaClients alice = KafkaClients.of(kafka.bootstrapServers(), SaslPlain.properties("alice", "alice-secret"));
+            try (Admin admin = alice.admin("test-admin")) {
+                assertThat(TOPICS.createMissing(admin, (short) 1, TIMEOUT)).contains(TOPICS.images().name());
+            }
+            Properties producerProps = alice.base("test-producer");
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps,
+                    TOPICS.images().keySerde().serializer(), TOPICS.images().valueSerde().serializer())) {
+                producer.send(new ProducerRecord<>(TOPICS.images().name(), "k", new byte[] {1, 2, 3}))
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+
+            // Without credentials the SASL listener does not talk to a client at all; with a wrong password the
+            // broker refuses the login, and the admin call fails with that reason, not after its timeout.
+            KafkaClients intruder = KafkaClients.of(kafka.bootstrapServers(), SaslPlain.properties("alice", "wrong"));
+            long start = System.nanoTime();
+            Throwable failure;
+            try (Admin admin = intruder.admin("test-intruder")) {
+                failure = catchThrowable(() -> admin.describeCluster().clusterId().get(TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS));
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+            assertThat(failure).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(SaslAuthenticationException.class);
+            KafkaException explained = intruder.authenticationFailure(failure).orElseThrow();
+            assertThat(explained.getMessage())
+                    .startsWith("Kafka authentication failed for user 'alice' at " + kafka.bootstrapServers()
+                            + " (SASL_PLAINTEXT, PLAIN): ")
+                    .doesNotContain("wrong")
+                    .doesNotContain("\n");
+            assertThat(alice.authenticationFailure(new KafkaException("timed out"))).isEmpty();
         }
     }
 

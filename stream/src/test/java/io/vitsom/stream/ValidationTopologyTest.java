@@ -3,6 +3,7 @@ package io.vitsom.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vitsom.model.data.DecodedImage;
+import io.vitsom.model.data.HostileImages;
 import io.vitsom.model.data.ImageCodec;
 import io.vitsom.model.data.ImageDecodeException;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,12 @@ class ValidationTopologyTest {
     private TestOutputTopic<String, byte[]> dlq;
 
     private void start(ValidationConfig config) {
+        start(value -> ValidationTopology.check(value, config));
+    }
+
+    private void start(java.util.function.Function<byte[], ValidationTopology.Outcome> checker) {
         StreamsBuilder builder = new StreamsBuilder();
-        ValidationTopology.build(builder, TOPICS, config);
+        ValidationTopology.build(builder, TOPICS, checker, ValidationTopology.Listener.NONE);
         Properties props = new Properties();
         props.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, "validation-test");
         props.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -212,5 +217,58 @@ class ValidationTopologyTest {
 
         assertThat(valid.readRecord().key()).isEqualTo("rgb-right-size");
         assertThat(header(dlq.readRecord(), ImageRecord.DLQ_REASON)).isEqualTo(ValidationTopology.WRONG_SIZE);
+    }
+
+    @Test
+    void everyHostileItemGetsItsReasonWhileTheValidImagesBetweenThemPass() {
+        start(MNIST);
+        List<HostileImages.Item> corpus = HostileImages.corpus();
+        for (int i = 0; i < corpus.size(); i++) {
+            send("hostile-" + i, corpus.get(i).bytes());
+            send("valid-" + i, HostileImages.validPng(i));
+        }
+
+        java.util.Map<String, String> reasons = new java.util.HashMap<>();
+        for (TestRecord<String, byte[]> r : dlq.readRecordsToList()) {
+            reasons.put(r.key(), header(r, ImageRecord.DLQ_REASON));
+            assertThat(header(r, ImageRecord.DLQ_DETAIL)).as(r.key()).isNotBlank();
+        }
+        List<String> passed = valid.readRecordsToList().stream().map(TestRecord::key).toList();
+        for (int i = 0; i < corpus.size(); i++) {
+            HostileImages.Item item = corpus.get(i);
+            if (item.reason().equals(HostileImages.VALID)) {
+                assertThat(passed).as(item.toString()).contains("hostile-" + i);
+            } else {
+                assertThat(reasons.get("hostile-" + i)).as(item.toString()).isEqualTo(item.reason());
+            }
+            assertThat(passed).contains("valid-" + i);
+        }
+    }
+
+    @Test
+    void anImageAboveConfiguredLimitsIsRejectedAsTooLarge() {
+        start(MNIST.withLimits(new io.vitsom.model.data.ImageLimits(1 << 20, 27 * 27)));
+        send("big", grayPng(28, 28));
+
+        assertThat(header(dlq.readRecord(), ImageRecord.DLQ_REASON)).isEqualTo(ImageDecodeException.TOO_LARGE);
+    }
+
+    @Test
+    void anErrorWhileCheckingOneRecordSendsItToTheDlqAndTheNextRecordStillPasses() {
+        byte[] poison = {1, 2, 3};
+        start(value -> {
+            if (Arrays.equals(value, poison)) {
+                throw new OutOfMemoryError("Java heap space (thrown by the test)");
+            }
+            return ValidationTopology.check(value, MNIST);
+        });
+        send("poison", poison);
+        send("after", grayPng(28, 28));
+
+        TestRecord<String, byte[]> rejected = dlq.readRecord();
+        assertThat(rejected.key()).isEqualTo("poison");
+        assertThat(rejected.value()).isEqualTo(poison);
+        assertThat(header(rejected, ImageRecord.DLQ_REASON)).isEqualTo(ValidationTopology.INTERNAL_ERROR);
+        assertThat(valid.readRecord().key()).isEqualTo("after");
     }
 }

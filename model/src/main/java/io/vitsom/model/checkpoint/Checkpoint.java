@@ -47,6 +47,9 @@ import java.util.stream.Stream;
  * checkpoint or the new one, never a mix.
  */
 public final class Checkpoint {
+    /** The file naming every other file of a checkpoint with its SHA-256; written last. */
+    public static final String MANIFEST = "manifest.json";
+
     /** Format tag in {@code checkpoint.json}. */
     public static final String FORMAT = "vitsom-checkpoint/1";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -121,7 +124,7 @@ public final class Checkpoint {
         for (Path f : listFiles(tmp)) {
             files.put(tmp.relativize(f).toString(), sha256(f));
         }
-        JSON.writeValue(tmp.resolve("manifest.json").toFile(), manifest);
+        JSON.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
         for (Path f : listFiles(tmp)) {
             fsync(f);
         }
@@ -179,7 +182,7 @@ public final class Checkpoint {
 
     /** Checks that every file of the manifest exists with its checksum and that no file is missing from it. */
     public static void verify(Path dir) throws IOException {
-        Path manifestFile = dir.resolve("manifest.json");
+        Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.exists(manifestFile)) {
             throw new CorruptCheckpointException(dir, "manifest.json is missing (incomplete write?)");
         }
@@ -201,7 +204,7 @@ public final class Checkpoint {
         }
         for (Path f : listFiles(dir)) {
             String rel = dir.relativize(f).toString();
-            if (!rel.equals("manifest.json") && !files.has(rel)) {
+            if (!rel.equals(MANIFEST) && !files.has(rel)) {
                 problems.add(rel + " is not in the manifest");
             }
         }

@@ -44,41 +44,75 @@ public final class DatasetLoader {
      * @throws IOException when no known format is found (the message lists what was looked for and what is there)
      */
     public static Splits load(Path dir, IntConsumer progressOrNull) throws IOException {
+        IntConsumer progress = progressOrNull == null ? n -> { } : progressOrNull;
+        String name = ImageFolderReader.datasetName(dir);
+        Source source = locate(dir);
+        switch (source.kind()) {
+            case IDX -> {
+                ImageSet train = IdxReader.read(source.path(), findIdx(dir, "train-labels", "idx1").orElse(null),
+                        name + "/train");
+                progress.accept(train.size());
+                Optional<Path> testImages = findIdx(dir, "t10k-images", "idx3");
+                Optional<ImageSet> test = Optional.empty();
+                if (testImages.isPresent()) {
+                    test = Optional.of(IdxReader.read(testImages.get(),
+                            findIdx(dir, "t10k-labels", "idx1").orElse(null), name + "/test"));
+                    progress.accept(train.size() + test.get().size());
+                }
+                return new Splits(name, train, test);
+            }
+            case CIFAR -> {
+                Splits splits = CifarBinaryReader.read(source.path(), name);
+                progress.accept(splits.train().size() + splits.test().map(ImageSet::size).orElse(0));
+                return splits;
+            }
+            default -> {
+                return ImageFolderReader.read(source.path(), name, progress);
+            }
+        }
+    }
+
+    /**
+     * The shape of the images at {@code dir} ({@code "CxHxW"}), found without loading the dataset: the IDX header,
+     * CIFAR's fixed 3x32x32, or the first image of an image folder or archive decoded. So a command can tell within a
+     * second that a dataset does not fit a model, instead of after loading it and starting services.
+     *
+     * @throws IOException like {@link #load} when there is no dataset or its first file is damaged
+     */
+    public static String peekShape(Path dir) throws IOException {
+        Source source = locate(dir);
+        return switch (source.kind()) {
+            case IDX -> IdxReader.peekShape(source.path());
+            case CIFAR -> "3x32x32";
+            case IMAGE_FOLDERS -> ImageFolderReader.peekShape(source.path());
+        };
+    }
+
+    /** Where a dataset's training images are, and in which format. */
+    private record Source(Kind kind, Path path) {
+        enum Kind { IDX, CIFAR, IMAGE_FOLDERS }
+    }
+
+    /** The formats of the class comment, tried in order. */
+    private static Source locate(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             throw new NoSuchFileException(dir.toString(), null,
                     "dataset directory does not exist (resolved to " + dir.toAbsolutePath().normalize() + ")");
         }
-        IntConsumer progress = progressOrNull == null ? n -> { } : progressOrNull;
-        String name = ImageFolderReader.datasetName(dir);
         if (!Files.isDirectory(dir)) {
             if (ImageFolderReader.isArchive(dir)) {
-                return ImageFolderReader.read(dir, name, progress);
+                return new Source(Source.Kind.IMAGE_FOLDERS, dir);
             }
             throw new IOException(dir + " is a file, but a dataset must be a directory or a .tar.gz archive");
         }
-
         Optional<Path> trainImages = findIdx(dir, "train-images", "idx3");
         if (trainImages.isPresent()) {
-            ImageSet train = IdxReader.read(trainImages.get(), findIdx(dir, "train-labels", "idx1").orElse(null),
-                    name + "/train");
-            progress.accept(train.size());
-            Optional<Path> testImages = findIdx(dir, "t10k-images", "idx3");
-            Optional<ImageSet> test = Optional.empty();
-            if (testImages.isPresent()) {
-                test = Optional.of(IdxReader.read(testImages.get(),
-                        findIdx(dir, "t10k-labels", "idx1").orElse(null), name + "/test"));
-                progress.accept(train.size() + test.get().size());
-            }
-            return new Splits(name, train, test);
+            return new Source(Source.Kind.IDX, trainImages.get());
         }
-
         Optional<Path> cifarDir = findCifarDir(dir);
         if (cifarDir.isPresent()) {
-            Splits splits = CifarBinaryReader.read(cifarDir.get(), name);
-            progress.accept(splits.train().size() + splits.test().map(ImageSet::size).orElse(0));
-            return splits;
+            return new Source(Source.Kind.CIFAR, cifarDir.get());
         }
-
         List<Path> archives = list(dir).stream()
                 .filter(p -> Files.isRegularFile(p) && ImageFolderReader.isArchive(p))
                 .collect(Collectors.toList());
@@ -87,13 +121,11 @@ public final class DatasetLoader {
                     + names(archives));
         }
         if (archives.size() == 1) {
-            return ImageFolderReader.read(archives.get(0), name, progress);
+            return new Source(Source.Kind.IMAGE_FOLDERS, archives.get(0));
         }
-
         if (hasImageFolders(dir)) {
-            return ImageFolderReader.read(dir, name, progress);
+            return new Source(Source.Kind.IMAGE_FOLDERS, dir);
         }
-
         List<Path> found = list(dir);
         throw new IOException("no dataset recognised in " + dir + ". Looked for: IDX files "
                 + "(train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], "

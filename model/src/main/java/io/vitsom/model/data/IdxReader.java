@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -42,6 +43,11 @@ public final class IdxReader {
      * @throws IOException when a file cannot be read
      */
     public static ImageSet read(Path images, Path labelsOrNull, String name) throws IOException {
+        return read(images, labelsOrNull, name, Runtime.getRuntime().maxMemory() / 2);
+    }
+
+    /** {@link #read(Path, Path, String)} refusing a header that claims more than {@code maxPixelBytes}. */
+    static ImageSet read(Path images, Path labelsOrNull, String name, long maxPixelBytes) throws IOException {
         int count;
         int height;
         int width;
@@ -55,6 +61,15 @@ public final class IdxReader {
             if (size > MAX_ARRAY) {
                 throw new DatasetFormatException(in.file, 4, "too many pixels",
                         count + " images of " + height + "x" + width + " do not fit in one array");
+            }
+            // A gzip bomb with an honest header would grow the buffer until the heap runs out: refuse up front
+            // what cannot fit, naming the claim (a lying header on a short file still fails as truncated below).
+            if (size > maxPixelBytes) {
+                throw new DatasetFormatException(in.file, 4, "too many pixels for this heap",
+                        String.format(Locale.ROOT, "the header claims %,d images of %dx%d (%,d MiB), more than "
+                                + "the %,d MiB this JVM can hold (half its heap); if the file is genuine, raise the "
+                                + "heap (VITSOM_JAVA_OPTS=-Xmx...)", count, height, width, size >> 20,
+                                maxPixelBytes >> 20));
             }
             pixels = in.readExactly((int) size, "bytes of pixel data");
             in.expectEnd();
@@ -78,6 +93,17 @@ public final class IdxReader {
             }
         }
         return new ImageSet(name, 1, height, width, pixels, labels, List.of());
+    }
+
+    /** {@code "1xHxW"} from the header of an image file, reading 16 bytes (inflated when gzip-compressed). */
+    static String peekShape(Path images) throws IOException {
+        try (IdxInput in = IdxInput.open(images)) {
+            in.expectMagic(IMAGES_MAGIC, "an IDX image file");
+            in.readDimension("image count", 0);
+            int height = in.readDimension("image height", 1);
+            int width = in.readDimension("image width", 1);
+            return "1x" + height + "x" + width;
+        }
     }
 
     /** A big-endian input that knows its file name and position, so every error can say where it happened. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -26,6 +27,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * gives 3 channels of sRGB; alpha is dropped. Damaged input is an {@link ImageDecodeException}, never a partial
  * image: ImageIO silently decodes a PNG cut off after its last image data and a cut-off JPEG (filling the rest with
  * gray), so both cases are detected here.
+ *
+ * <p>Every decode is bounded by {@link ImageLimits}, checked from the header before any pixel buffer exists
+ * ({@link #checkHeader}): images arrive from untrusted feeds, and a 74-byte PNG can claim a gigabyte of pixels.
  *
  * <p>PNGs in the usual 8-bit layouts are decoded and encoded by {@link PngCodec} (several times faster than
  * ImageIO); everything else goes through ImageIO.
@@ -41,16 +45,55 @@ public final class ImageCodec {
     }
 
     /**
-     * Decodes a PNG or JPEG image.
+     * Decodes a PNG or JPEG image within the {@link ImageLimits#DEFAULT default limits}.
      *
      * @param bytes the encoded image
      * @return 1 channel for grayscale images, 3 (RGB) otherwise
-     * @throws ImageDecodeException with reason {@code empty}, {@code not-an-image}, {@code truncated} or
-     *     {@code corrupt}
+     * @throws ImageDecodeException with reason {@code empty}, {@code not-an-image}, {@code truncated},
+     *     {@code corrupt} or {@code too-large-image}
      */
     public static DecodedImage decode(byte[] bytes) throws ImageDecodeException {
+        return decode(bytes, ImageLimits.DEFAULT);
+    }
+
+    /**
+     * Decodes a PNG or JPEG image from an untrusted source. The byte count and the pixel count the header claims are
+     * checked against {@code limits} before any decoder runs, so no pixel buffer is ever sized from a hostile header.
+     *
+     * @param bytes the encoded image
+     * @param limits the largest image accepted
+     * @return 1 channel for grayscale images, 3 (RGB) otherwise
+     * @throws ImageDecodeException with reason {@code empty}, {@code not-an-image}, {@code truncated},
+     *     {@code corrupt} or {@code too-large-image}
+     */
+    public static DecodedImage decode(byte[] bytes, ImageLimits limits) throws ImageDecodeException {
+        String format = checkHeader(bytes, limits);
+        if (format.equals("png")) {
+            DecodedImage direct = PngCodec.decode(bytes);
+            if (direct != null) {
+                return direct;
+            }
+        }
+        return decodeWithImageIo(bytes, format, limits);
+    }
+
+    /**
+     * The checks {@link #decode(byte[], ImageLimits)} makes before decoding, on their own: that the bytes are a
+     * PNG or JPEG within {@code limits} by size and by the pixel count its header claims. Costs no allocation beyond
+     * a few objects, so an entrance can refuse a hostile image before passing it on (HTTP ingest answers 413).
+     *
+     * @return the format, {@code png} or {@code jpeg}
+     * @throws ImageDecodeException with reason {@code empty}, {@code not-an-image}, {@code truncated} (the header
+     *     is cut off), {@code corrupt} (the header is malformed) or {@code too-large-image}
+     */
+    public static String checkHeader(byte[] bytes, ImageLimits limits) throws ImageDecodeException {
+        Objects.requireNonNull(limits, "limits");
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException(ImageDecodeException.EMPTY, 0, "no image data (0 bytes)", null);
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new ImageDecodeException(ImageDecodeException.TOO_LARGE, 0, String.format(Locale.ROOT,
+                    "image of %,d bytes, above the limit of %,d bytes", bytes.length, limits.maxBytes()), null);
         }
         String format = sniffFormat(bytes);
         if (format == null) {
@@ -58,17 +101,13 @@ public final class ImageCodec {
                     "not a PNG or JPEG image (" + bytes.length + " bytes starting with " + hexPrefix(bytes) + ")",
                     null);
         }
-        if (format.equals("png")) {
-            DecodedImage direct = PngCodec.decode(bytes);
-            if (direct != null) {
-                return direct;
-            }
-        }
-        return decodeWithImageIo(bytes, format);
+        ImageHeader.read(bytes, format).check(limits);
+        return format;
     }
 
     /** The ImageIO path of {@link #decode}, for every file {@link PngCodec} leaves to it (and for tests). */
-    static DecodedImage decodeWithImageIo(byte[] bytes, String format) throws ImageDecodeException {
+    static DecodedImage decodeWithImageIo(byte[] bytes, String format, ImageLimits limits)
+            throws ImageDecodeException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
             throw new IllegalStateException("no ImageIO reader for " + format + " in this JVM");
@@ -79,6 +118,9 @@ public final class ImageCodec {
         ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
         try {
             reader.setInput(in, true, true);
+            // The reader's own idea of the size, from the header it parsed: a second line of defence should it read
+            // a header differently from ImageHeader (it allocates the raster from these numbers).
+            new ImageHeader(format, reader.getWidth(0), reader.getHeight(0)).check(limits);
             BufferedImage image = reader.read(0);
             checkComplete(format, bytes, warnings);
             return toDecoded(image);

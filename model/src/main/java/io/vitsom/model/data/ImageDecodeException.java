@@ -17,6 +17,8 @@ public final class ImageDecodeException extends IOException {
     public static final String TRUNCATED = "truncated";
     /** A recognised image whose data is damaged. */
     public static final String CORRUPT = "corrupt";
+    /** An encoded image, or the pixel count its header claims, above the configured {@link ImageLimits}. */
+    public static final String TOO_LARGE = "too-large-image";
 
     private final String reason;
     private final long offset;
@@ -33,7 +35,10 @@ public final class ImageDecodeException extends IOException {
         this.offset = offset;
     }
 
-    /** A short machine-readable code: {@link #EMPTY}, {@link #NOT_AN_IMAGE}, {@link #TRUNCATED} or {@link #CORRUPT}. */
+    /**
+     * A short machine-readable code: {@link #EMPTY}, {@link #NOT_AN_IMAGE}, {@link #TRUNCATED}, {@link #CORRUPT} or
+     * {@link #TOO_LARGE}.
+     */
     public String reason() {
         return reason;
     }

@@ -77,6 +77,47 @@ public final class ImageFolderReader {
         return new Splits(name, trainSet, testSet);
     }
 
+    /**
+     * The shape ({@code "CxHxW"}) of the first training image of a folder or archive, in the order {@link #read}
+     * takes them (the first image of an archive in archive order), decoding that one image only.
+     */
+    static String peekShape(Path rootOrArchive) throws IOException {
+        if (isArchive(rootOrArchive)) {
+            String archiveName = DatasetFormatException.displayName(rootOrArchive);
+            try (InputStream file = new BufferedInputStream(Files.newInputStream(rootOrArchive), 1 << 16);
+                    TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file, 1 << 16))) {
+                for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                    String rel = entry.getName().replaceFirst("^(\\./|/)+", "");
+                    if (entry.isFile() && visible(rel) && isImageName(rel.substring(rel.lastIndexOf('/') + 1))
+                            && entry.getSize() <= ImageLimits.DEFAULT.maxBytes()) {
+                        return decodeFirst(archiveName + "!/" + entry.getName(),
+                                tar.readNBytes((int) entry.getSize()));
+                    }
+                }
+            }
+            throw new IOException("no images found in " + rootOrArchive);
+        }
+        Map<String, Item> items = listDirectory(rootOrArchive);
+        Map<String, Map<String, Item>> train = group(items, TRAIN);
+        if (train.isEmpty()) {
+            train = group(items, null);
+        }
+        for (Map<String, Item> images : train.values()) {
+            for (Item item : images.values()) {
+                return decodeFirst(item.displayName(), item.read());
+            }
+        }
+        throw new IOException("no images found in " + rootOrArchive);
+    }
+
+    private static String decodeFirst(String name, byte[] bytes) throws IOException {
+        try {
+            return ImageCodec.decode(bytes).shape();
+        } catch (ImageDecodeException e) {
+            throw new DatasetFormatException(name, e.offset(), e.reason() + " image", e.getMessage(), e);
+        }
+    }
+
     /** Whether {@code path} names a gzip-compressed tar archive ({@code .tar.gz} or {@code .tgz}). */
     public static boolean isArchive(Path path) {
         String n = String.valueOf(path.getFileName()).toLowerCase(Locale.ROOT);
@@ -101,7 +142,16 @@ public final class ImageFolderReader {
     /** An image file: its name for messages and a way to get its bytes. */
     private record Item(String displayName, Path file, byte[] bytes) {
         byte[] read() throws IOException {
-            return bytes != null ? bytes : Files.readAllBytes(file);
+            if (bytes != null) {
+                return bytes;
+            }
+            long size = Files.size(file);
+            if (size > ImageLimits.DEFAULT.maxBytes()) {
+                throw new DatasetFormatException(displayName, 0, ImageDecodeException.TOO_LARGE,
+                        String.format(Locale.ROOT, "%,d bytes, above the limit of %,d bytes per image", size,
+                                ImageLimits.DEFAULT.maxBytes()));
+            }
+            return Files.readAllBytes(file);
         }
     }
 
@@ -161,14 +211,26 @@ public final class ImageFolderReader {
 
     private static Map<String, Item> readEntries(TarArchiveInputStream tar, String archiveName) throws IOException {
         Map<String, Item> items = new TreeMap<>();
+        long heap = Runtime.getRuntime().maxMemory();
+        long held = 0;
         for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
             String rel = entry.getName().replaceFirst("^(\\./|/)+", "");
             if (!entry.isFile() || !visible(rel) || !isImageName(rel.substring(rel.lastIndexOf('/') + 1))) {
                 continue;
             }
             String display = archiveName + "!/" + entry.getName();
-            if (entry.getSize() > Integer.MAX_VALUE - 8) {
-                throw new DatasetFormatException(display, 0, "image entry too large", entry.getSize() + " bytes");
+            // Entries are held in memory: one image is bounded like any untrusted image, the archive by the heap.
+            if (entry.getSize() > ImageLimits.DEFAULT.maxBytes()) {
+                throw new DatasetFormatException(display, 0, ImageDecodeException.TOO_LARGE,
+                        String.format(Locale.ROOT, "%,d bytes, above the limit of %,d bytes per image",
+                                entry.getSize(), ImageLimits.DEFAULT.maxBytes()));
+            }
+            held += entry.getSize();
+            if (held > heap / 2) {
+                throw new DatasetFormatException(display, 0, "archive too large for this heap",
+                        String.format(Locale.ROOT, "its images reach %,d MiB, more than half of this JVM's %,d MiB "
+                                + "heap; unpack it into a folder or raise the heap (VITSOM_JAVA_OPTS=-Xmx...)",
+                                held >> 20, heap >> 20));
             }
             byte[] bytes = tar.readNBytes((int) entry.getSize());
             if (bytes.length != entry.getSize()) {
@@ -261,7 +323,8 @@ public final class ImageFolderReader {
             try {
                 image = ImageCodec.decode(item.read());
             } catch (ImageDecodeException e) {
-                throw new DatasetFormatException(item.displayName(), e.offset(), e.reason() + " image",
+                String problem = e.reason().equals(ImageDecodeException.TOO_LARGE) ? e.reason() : e.reason() + " image";
+                throw new DatasetFormatException(item.displayName(), e.offset(), problem,
                         e.getMessage(), e);
             }
             if (first == null) {

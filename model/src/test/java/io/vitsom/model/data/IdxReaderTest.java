@@ -58,6 +58,33 @@ class IdxReaderTest {
     }
 
     @Test
+    void aGzipBombWithAnHonestHeaderIsRefusedFromTheHeaderBeforeInflating() throws Exception {
+        // 10,000 images of 28x28 (7.5 MiB of zero pixels) deflate to a few KiB.
+        byte[] header = Arrays.copyOf(idxImages(0, 28, 28), 16);
+        java.nio.ByteBuffer.wrap(header).putInt(4, 10_000);
+        byte[] inflated = Arrays.copyOf(header, 16 + 10_000 * 28 * 28);
+        Path bomb = write(dir.resolve("bomb/train-images-idx3-ubyte.gz"), gzip(inflated));
+        assertThat(java.nio.file.Files.size(bomb)).isLessThan(64 * 1024);
+
+        assertThatThrownBy(() -> IdxReader.read(bomb, null, "x", 1 << 20))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("too many pixels for this heap")
+                .hasMessageContaining("the header claims 10,000 images of 28x28 (7 MiB)");
+    }
+
+    @Test
+    void aHeaderClaimingAMillionImagesOnATinyFileFailsAsTruncated() throws Exception {
+        byte[] lying = idxImages(2, 28, 28);
+        java.nio.ByteBuffer.wrap(lying).putInt(4, 1_000_000);
+        Path images = write(dir.resolve("liar/train-images-idx3-ubyte"), lying);
+
+        // The buffer grows with the bytes actually there, so the claim of 784 MB costs nothing.
+        assertThatThrownBy(() -> IdxReader.read(images, null, "x", Long.MAX_VALUE))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("truncated at byte offset " + lying.length);
+    }
+
+    @Test
     void truncatedPixelDataNamesTheFileAndTheOffsetWhereDataEnds() throws Exception {
         byte[] full = idxImages(10, 5, 7);
         Path images = write(dir.resolve("mnist/train-images-idx3-ubyte.gz"), gzip(Arrays.copyOf(full, 100)));

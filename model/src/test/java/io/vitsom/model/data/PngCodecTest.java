@@ -116,7 +116,7 @@ class PngCodecTest {
             byte[] bytes = png(colourType, size[0], size[1], smoothPixels(size[0] * size[1] * spp, colourType), 3);
 
             DecodedImage direct = PngCodec.decode(bytes);
-            DecodedImage imageIo = ImageCodec.decodeWithImageIo(bytes, "png");
+            DecodedImage imageIo = ImageCodec.decodeWithImageIo(bytes, "png", ImageLimits.DEFAULT);
 
             assertThat(direct).as("handled by the direct decoder").isNotNull();
             assertThat(direct.channels()).isEqualTo(imageIo.channels()).isEqualTo(spp <= 2 ? 1 : 3);
@@ -141,7 +141,7 @@ class PngCodecTest {
             byte[] bytes = out.toByteArray();
 
             assertThat(PngCodec.decode(bytes)).isNotNull();
-            assertThat(PngCodec.decode(bytes).chw()).isEqualTo(ImageCodec.decodeWithImageIo(bytes, "png").chw());
+            assertThat(PngCodec.decode(bytes).chw()).isEqualTo(ImageCodec.decodeWithImageIo(bytes, "png", ImageLimits.DEFAULT).chw());
         }
     }
 
@@ -152,7 +152,7 @@ class PngCodecTest {
             byte[] bytes = PngCodec.encode(new DecodedImage(channels, 28, 30, chw));
 
             assertThat(PngCodec.decode(bytes).chw()).isEqualTo(chw);
-            assertThat(ImageCodec.decodeWithImageIo(bytes, "png").chw()).isEqualTo(chw);
+            assertThat(ImageCodec.decodeWithImageIo(bytes, "png", ImageLimits.DEFAULT).chw()).isEqualTo(chw);
             assertThat(ImageIO.read(new java.io.ByteArrayInputStream(bytes)).getWidth()).isEqualTo(30);
         }
     }

@@ -93,6 +93,37 @@ class StatusVerticleTest {
         });
     }
 
+    @Test
+    void withATokenHealthAndMetricsStayOpenAndEveryOtherPathIs401(Vertx vertx, VertxTestContext context) {
+        StatusVerticle secured = new StatusVerticle("127.0.0.1", 0, registry,
+                () -> new JsonObject().put("status", "UP"), BearerAuth.ofToken("status-token"));
+        HttpClient client = HttpClient.newHttpClient();
+        vertx.deployVerticle(secured).onComplete(context.succeeding(id -> {
+            String base = "http://127.0.0.1:" + secured.actualPort();
+            get(client, URI.create(base + "/health"))
+                    .thenCompose(health -> {
+                        context.verify(() -> assertThat(health.statusCode()).isEqualTo(200));
+                        return get(client, URI.create(base + "/metrics"));
+                    })
+                    .thenCompose(metrics -> {
+                        context.verify(() -> assertThat(metrics.statusCode()).isEqualTo(200));
+                        return get(client, URI.create(base + "/anything-else"));
+                    })
+                    .whenComplete((other, failure) -> {
+                        if (failure != null) {
+                            context.failNow(failure);
+                            return;
+                        }
+                        context.verify(() -> {
+                            assertThat(other.statusCode()).isEqualTo(401);
+                            assertThat(other.headers().firstValue("www-authenticate"))
+                                    .hasValue("Bearer realm=\"vitsom\"");
+                        });
+                        context.completeNow();
+                    });
+        }));
+    }
+
     /** One exchange with a deadline on the whole of it: the JDK's request timeout stops at the headers. */
     private static CompletableFuture<HttpResponse<String>> get(HttpClient client, URI uri) {
         return client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
