@@ -7,6 +7,7 @@ import io.vitsom.model.baselines.somvae.SomVaeConfig;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.som.SomGrid;
+import io.vitsom.model.train.StopSignal;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -70,21 +71,24 @@ public final class Baselines {
         return plan(model, null, null, config, trainImages).epochs();
     }
 
-    /** Trains DESOM or SOM-VAE with its reference values on the plan's map (8x8 when none is given). */
+    /**
+     * Trains DESOM or SOM-VAE with its reference values on the plan's map (8x8 when none is given); {@code stop} ends
+     * the training between steps with a {@link io.vitsom.model.train.StopRequestedException}.
+     */
     static ClusteringBench.Trained train(ModelKind model, Plan plan, ImageSet train, long seed, int epochEvalLimit,
-                                         PrintStream log) {
+                                         PrintStream log, StopSignal stop) {
         MapSize map = plan.map() != null ? plan.map() : new MapSize(8, 8);
         ImageSet epochEval = train.limit(Math.min(epochEvalLimit, train.size()));
         if (model == ModelKind.DESOM) {
             DesomConfig config = DesomConfig.defaults().withMapSize(map.rows(), map.cols());
             DesomMap desom = DesomMap.train(config, train, plan.pretrainEpochs(), plan.epochs() - plan.pretrainEpochs(),
-                    seed, log);
+                    seed, log, stop);
             return trained(desom, desom.params(), config.batchSize(), desom.trainSeconds(), desom.imagesPerSecond(),
                     plan.epochs(), epochEval);
         }
         if (model == ModelKind.SOM_VAE) {
             SomVaeConfig config = SomVaeConfig.defaults().withMapSize(map.rows(), map.cols());
-            SomVaeMap somVae = SomVaeMap.train(config, train, plan.epochs(), seed, log);
+            SomVaeMap somVae = SomVaeMap.train(config, train, plan.epochs(), seed, log, stop);
             return trained(somVae, somVae.params(), config.batchSize(), somVae.trainSeconds(), somVae.imagesPerSecond(),
                     plan.epochs(), epochEval);
         }

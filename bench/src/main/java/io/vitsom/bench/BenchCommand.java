@@ -6,6 +6,7 @@ import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
+import io.vitsom.model.train.StopSignal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Option;
                         + "report purity and NMI, grouped purity, QE/TE, trustworthiness and a t-SNE of the latent.",
                 "Classification configs (num_classes > 0) report test accuracy and macro P/R/F1 instead (results.json, results.md, model/).",
                 "Writes results.json, results.md, prototypes.png, label_map.png, hits.png, projection.png and (ViT-SOM) model/ "
-                        + "into --out."})
+                        + "into --out.",
+                "SIGTERM or Ctrl-C stops at the next training step, writes the finished runs (the interrupted one marked "
+                        + "incomplete) and exits with 143 (130 for Ctrl-C)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "YAML config, e.g. configs/vit_som_mnist.yaml")
     Path config;
@@ -62,6 +65,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Closed after the result files are written and every model is freed: only then may a SIGTERM's exit proceed.
+        try (StopSignal stop = StopSignal.installOnShutdown(StopSignal.DEFAULT_MAX_WAIT, System.err)) {
+            return run(stop);
+        }
+    }
+
+    private int run(StopSignal stop) throws Exception {
         Protocol p = Protocol.parse(protocol);
         ModelKind kind = ModelKind.parse(model);
         MapSize mapSize = map == null ? null : MapSize.parse(map);
@@ -76,15 +86,15 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Path clsDir = out != null ? out
                     : Path.of("runs", "bench-" + splits.name() + "-" + ClassificationBench.modelLabel(cfg));
-            new ClassificationBench(new ClassificationOptions(config, data, epochs, limit, runs, seed, clsDir),
-                    System.out).run(cfg, splits);
-            return 0;
+            boolean incomplete = new ClassificationBench(new ClassificationOptions(config, data, epochs, limit, runs, seed,
+                    clsDir), System.out, stop).run(cfg, splits).incomplete();
+            return incomplete ? StopSignal.EXIT_STOPPED : 0;
         }
         // --- end classification ---
         Path dir = out != null ? out : Path.of("runs", "bench-" + splits.name() + "-" + kind.label());
         BenchOptions options = new BenchOptions(config, data, epochs, limit, runs, seed, p, dir, kind, epochEvalLimit,
                 mapSize, projectionEpochs);
-        new ClusteringBench(options, System.out).run(cfg, splits);
-        return 0;
+        boolean incomplete = new ClusteringBench(options, System.out, stop).run(cfg, splits).incomplete();
+        return incomplete ? StopSignal.EXIT_STOPPED : 0;
     }
 }

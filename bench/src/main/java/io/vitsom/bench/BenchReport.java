@@ -17,11 +17,35 @@ import java.util.Locale;
  * The outcome of a clustering benchmark: {@code results.json} (schema of the issue: model, config,
  * dataset, epochs, limit, device, params, runs, mean, std) and {@code results.md} (a paper-style table with
  * mean ± std over runs, the paper's number beside ours, and purity per epoch).
+ *
+ * @param runs the finished runs (none when a stop came during the first)
+ * @param interrupted the run a stop interrupted, or null when every run finished; the files then say
+ *     {@code "incomplete": true}
  */
 public record BenchReport(String model, String config, String dataset, Protocol protocol, int epochs, Integer limit,
                           int trainImages, int batchSize, String device, String machine, long params,
-                          List<RunMetrics> runs) {
+                          List<RunMetrics> runs, InterruptedRun interrupted) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public BenchReport {
+        runs = List.copyOf(runs);
+        if (runs.isEmpty() && interrupted == null) {
+            throw new IllegalArgumentException("a report needs a finished or an interrupted run");
+        }
+    }
+
+    /** A report of finished runs only. */
+    public BenchReport(String model, String config, String dataset, Protocol protocol, int epochs, Integer limit,
+                       int trainImages, int batchSize, String device, String machine, long params,
+                       List<RunMetrics> runs) {
+        this(model, config, dataset, protocol, epochs, limit, trainImages, batchSize, device, machine, params, runs,
+                null);
+    }
+
+    /** Whether a stop cut the benchmark short. */
+    public boolean incomplete() {
+        return interrupted != null;
+    }
 
     /** Writes {@code results.json} and {@code results.md} into {@code dir}. */
     public void write(Path dir) throws IOException {
@@ -48,6 +72,10 @@ public record BenchReport(String model, String config, String dataset, Protocol 
         root.put("code_version", CodeVersion.describe());
         root.put("finished", Instant.now().toString());
         root.put("params", params);
+        root.put("incomplete", incomplete());
+        if (interrupted != null) {
+            interrupted.writeTo(root.putObject("interrupted_run"));
+        }
         ArrayNode runArray = root.putArray("runs");
         for (RunMetrics r : runs) {
             ObjectNode o = runArray.addObject();
@@ -84,6 +112,11 @@ public record BenchReport(String model, String config, String dataset, Protocol 
 
     /** Mean (or sample standard deviation, 0 for a single run) of every metric over the runs. */
     double[] stat(boolean std) {
+        if (runs.isEmpty()) {
+            double[] none = new double[RunMetrics.KEYS.size()];
+            java.util.Arrays.fill(none, Double.NaN);
+            return none;
+        }
         return RunStats.stat(runs.stream().map(RunMetrics::values).toList(), std);
     }
 
@@ -93,6 +126,12 @@ public record BenchReport(String model, String config, String dataset, Protocol 
         double[] std = stat(true);
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(model).append(" on ").append(dataset).append("\n\n");
+        if (interrupted != null) {
+            sb.append(interrupted.markdown(runs.size()));
+        }
+        if (runs.isEmpty()) {
+            return sb.toString();
+        }
         sb.append(String.format(Locale.ROOT, "Protocol `%s`, %d epoch(s), %d training images%s, batch %d, %d run(s) "
                         + "(seeds %d..%d), device %s; %s. Config `%s`, code %s.%n%n",
                 protocol.name().toLowerCase(Locale.ROOT), epochs, trainImages,

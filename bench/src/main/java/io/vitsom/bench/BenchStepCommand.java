@@ -10,6 +10,7 @@ import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.train.EpochSchedule;
+import io.vitsom.model.train.StopSignal;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
 import java.nio.file.Files;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-step", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure the median training-step time and inference images/s (encoder + SOM distances),",
-                "for this DJL implementation and for PyTorch eager (bench/reference/bench_step.py), side by side."})
+                "for this DJL implementation and for PyTorch eager (bench/reference/bench_step.py), side by side.",
+                "SIGTERM or Ctrl-C stops between steps, writes what was measured marked incomplete (nothing before the "
+                        + "first timed step) and exits with 143 (130 for Ctrl-C)."})
 public final class BenchStepCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "YAML config")
     Path config;
@@ -64,11 +67,23 @@ public final class BenchStepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Closed after the files are written and the model is freed: only then may a SIGTERM's exit proceed.
+        try (StopSignal stop = StopSignal.installOnShutdown(StopSignal.DEFAULT_MAX_WAIT, System.err)) {
+            return call(stop);
+        }
+    }
+
+    private int call(StopSignal stop) throws Exception {
         VitSomConfig cfg = ConfigLoader.load(config).withBatchSize(batch);
         String name = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Path dir = out != null ? out : Path.of("runs", "bench-step-" + name);
         Files.createDirectories(dir);
-        ObjectNode java = measureJava(cfg);
+        ObjectNode java = measureJava(cfg, stop);
+        if (stop.isRequested() && java.path("train_steps_timed").asInt() == 0) {
+            System.err.println("bench-step: stopped (" + stop.reason() + ") before any training step was timed; "
+                    + "nothing written");
+            return StopSignal.EXIT_STOPPED;
+        }
         ObjectNode result = BenchReport.JSON.createObjectNode();
         result.put("config", config.toString());
         result.put("batch", batch);
@@ -76,7 +91,10 @@ public final class BenchStepCommand implements Callable<Integer> {
         result.put("machine", ProcessStats.machine());
         result.put("code_version", CodeVersion.describe());
         result.set("djl", java);
-        if (!noReference) {
+        result.put("incomplete", stop.isRequested());
+        if (stop.isRequested()) {
+            result.put("stop_reason", stop.reason());
+        } else if (!noReference) {
             Path cfgJson = dir.resolve("config.json");
             BenchReport.JSON.writeValue(cfgJson.toFile(), ConfigLoader.toTree(cfg));
             System.err.println("measuring PyTorch eager (bench/reference/bench_step.py) ...");
@@ -90,11 +108,12 @@ public final class BenchStepCommand implements Callable<Integer> {
         String md = markdown(result);
         Files.writeString(dir.resolve("bench-step.md"), md);
         System.out.print(md);
-        System.out.println("wrote " + dir.toAbsolutePath());
-        return 0;
+        System.out.println("wrote " + dir.toAbsolutePath() + (stop.isRequested() ? " (incomplete)" : ""));
+        return stop.isRequested() ? StopSignal.EXIT_STOPPED : 0;
     }
 
-    private ObjectNode measureJava(VitSomConfig cfg) {
+    /** The DJL measurements; after a stop, those finished ({@code train_steps_timed} says how many steps). */
+    private ObjectNode measureJava(VitSomConfig cfg, StopSignal stop) {
         ObjectNode node = BenchReport.JSON.createObjectNode();
         int c = cfg.data().numChannels();
         int s = cfg.data().inputSize();
@@ -116,21 +135,30 @@ public final class BenchStepCommand implements Callable<Integer> {
                 // Mid-schedule, so every loss term (gamma > 0) is part of the measured step.
                 trainer.setStepCount(plan.gammaRampEnd());
                 double[] times = new double[steps];
-                for (int i = 0; i < warmup + steps; i++) {
+                int timed = 0;
+                // The step boundary: no step starts after a stop was requested.
+                for (int i = 0; i < warmup + steps && !stop.isRequested(); i++) {
                     long t0 = System.nanoTime();
                     trainer.step(images, labels, batch);
                     if (i >= warmup) {
-                        times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+                        times[timed++] = (System.nanoTime() - t0) / 1e9;
                     }
                 }
-                double median = median(times);
+                node.put("train_steps_timed", timed);
+                if (timed == 0) {
+                    return node;
+                }
+                double median = median(Arrays.copyOf(times, timed));
                 System.err.printf(Locale.ROOT, "DJL: training step median %.4f s (%.0f images/s)%n", median, batch / median);
                 node.put("engine", "djl-pytorch " + Engine.getInstance().getVersion());
                 node.put("train_step_median_s", median);
                 node.put("train_images_per_second", batch / median);
-                if (rssSteps > 0) {
-                    node.set("rss_mb", rssCurve(trainer, images, labels));
+                if (rssSteps > 0 && !stop.isRequested()) {
+                    node.set("rss_mb", rssCurve(trainer, images, labels, stop));
                 }
+            }
+            if (stop.isRequested()) {
+                return node;
             }
             VitSomPredictor predictor = new VitSomPredictor(model, manager);
             float[] inferImages = Arrays.copyOf(images, inferBatch * c * s * s);
@@ -139,22 +167,28 @@ public final class BenchStepCommand implements Callable<Integer> {
             }
             predictor.distances(inferImages, inferBatch);
             long t0 = System.nanoTime();
-            for (int i = 0; i < inferBatches; i++) {
+            int batches = 0;
+            for (; batches < inferBatches && !stop.isRequested(); batches++) {
                 predictor.distances(inferImages, inferBatch);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            node.put("infer_images_per_second", inferBatch * inferBatches / seconds);
+            node.put("infer_batches_timed", batches);
+            if (batches == 0) {
+                return node;
+            }
+            node.put("infer_images_per_second", inferBatch * batches / seconds);
             node.put("threads", Runtime.getRuntime().availableProcessors());
             node.put("peak_rss_mb", ProcessStats.peakRssMb());
-            System.err.printf(Locale.ROOT, "DJL: inference %.0f images/s%n", inferBatch * inferBatches / seconds);
+            System.err.printf(Locale.ROOT, "DJL: inference %.0f images/s%n", inferBatch * batches / seconds);
         }
         return node;
     }
 
-    private com.fasterxml.jackson.databind.node.ArrayNode rssCurve(VitSomTrainer trainer, float[] images, int[] labels) {
+    private com.fasterxml.jackson.databind.node.ArrayNode rssCurve(VitSomTrainer trainer, float[] images, int[] labels,
+                                                                   StopSignal stop) {
         var curve = BenchReport.JSON.createArrayNode();
         Progress progress = new Progress("rss", rssSteps);
-        for (int i = 1; i <= rssSteps; i++) {
+        for (int i = 1; i <= rssSteps && !stop.isRequested(); i++) {
             trainer.step(images, labels, batch);
             if (i % Math.max(1, rssSteps / 20) == 0 || i == rssSteps) {
                 ObjectNode point = curve.addObject();
@@ -178,6 +212,11 @@ public final class BenchStepCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "# bench-step: %s, batch %d (inference batch %d)%n%n%s; code %s%n%n",
                 r.path("config").asText(), r.path("batch").asInt(), r.path("infer_batch").asInt(),
                 r.path("machine").asText(), r.path("code_version").asText()));
+        if (r.path("incomplete").asBoolean()) {
+            sb.append(String.format(Locale.ROOT, "**Incomplete** (%s): %d of the timed training steps, %d inference "
+                            + "batch(es); the PyTorch reference did not run.%n%n", r.path("stop_reason").asText(),
+                    r.path("djl").path("train_steps_timed").asInt(), r.path("djl").path("infer_batches_timed").asInt()));
+        }
         sb.append("| Engine | Train step median (s) | Train images/s | Inference images/s |\n| :--- | ---: | ---: | ---: |\n");
         List<JsonNode> rows = new ArrayList<>();
         rows.add(r.path("djl"));

@@ -19,6 +19,8 @@ import io.vitsom.model.som.KohonenSom;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.train.EpochSchedule;
 import io.vitsom.model.train.StepResult;
+import io.vitsom.model.train.StopRequestedException;
+import io.vitsom.model.train.StopSignal;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
 import java.io.IOException;
@@ -35,6 +37,9 @@ import java.util.Random;
  * scratch on a dataset under a protocol, evaluates purity and NMI with units as clusters plus {@link MapQuality},
  * and writes results, map images and latent projections. Every model is evaluated through {@link TrainedMap}, so
  * the numbers mean the same for all of them. The CLI is {@link BenchCommand}.
+ *
+ * <p>A {@link StopSignal} stops it between training steps (and between the phases of an evaluation): the finished
+ * runs are written with the interrupted one marked incomplete ({@link InterruptedRun}); see {@link #run}.
  */
 public final class ClusteringBench {
     /** Batch size of inference passes (BMU assignment). */
@@ -44,10 +49,20 @@ public final class ClusteringBench {
 
     private final BenchOptions options;
     private final PrintStream log;
+    private final StopSignal stop;
+    /** Complete epochs of the run in progress, for the record of a run a stop interrupts. */
+    private int epochsDone;
 
+    /** A benchmark that runs to the end (nothing requests its stop). */
     public ClusteringBench(BenchOptions options, PrintStream log) {
+        this(options, log, new StopSignal());
+    }
+
+    /** A benchmark that {@code stop} ends early, at a step boundary, writing what finished. */
+    public ClusteringBench(BenchOptions options, PrintStream log, StopSignal stop) {
         this.options = options;
         this.log = log;
+        this.stop = java.util.Objects.requireNonNull(stop, "stop");
     }
 
     /** The images a protocol trains on and evaluates. */
@@ -74,7 +89,10 @@ public final class ClusteringBench {
         return new Data(splits.name(), limit == null ? train : train.limit(limit), test, null);
     }
 
-    /** Runs the benchmark and writes every output file; returns the report that was written. */
+    /**
+     * Runs the benchmark and writes every output file; returns the report that was written. After a stop the report
+     * holds the finished runs and the interrupted one ({@link BenchReport#incomplete()}); no further run starts.
+     */
     public BenchReport run(VitSomConfig config, Splits splits) throws IOException {
         Data data = select(splits, options.protocol(), options.limit());
         ImageSet trainSet = data.trainingSet();
@@ -93,30 +111,51 @@ public final class ClusteringBench {
                 options.model().label(), data.dataset(), options.protocol().name().toLowerCase(Locale.ROOT),
                 trainSet.size(), trainSet.shape(), plan.describe(), options.runs());
         List<RunMetrics> runs = new ArrayList<>();
+        InterruptedRun interrupted = null;
         long params = 0;
         int batchSize = runConfig.batchSize();
         for (int r = 0; r < options.runs(); r++) {
             long seed = options.seed() + r;
-            log.printf(Locale.ROOT, "run %d/%d, seed %d%n", r + 1, options.runs(), seed);
             boolean keepArtifacts = r == 0;
-            Trained trained = switch (options.model()) {
-                case VIT_SOM -> trainVitSom(runConfig, data, trainSet, plan.epochs(), seed, keepArtifacts);
-                case SOM -> trainKohonen(runConfig, trainSet, plan, seed);
-                case DESOM, SOM_VAE -> Baselines.train(options.model(), plan, trainSet, seed, options.epochEvalLimit(), log);
-            };
-            try (TrainedMap map = trained.map()) {
-                params = trained.params();
-                batchSize = trained.batchSize() > 0 ? trained.batchSize() : batchSize;
-                runs.add(measure(map, data, trainSet, seed, trained, keepArtifacts));
+            epochsDone = 0;
+            String stage = "start";
+            try {
+                stop.throwIfRequested();
+                log.printf(Locale.ROOT, "run %d/%d, seed %d%n", r + 1, options.runs(), seed);
+                stage = "training";
+                Trained trained = switch (options.model()) {
+                    case VIT_SOM -> trainVitSom(runConfig, data, trainSet, plan.epochs(), seed, keepArtifacts);
+                    case SOM -> trainKohonen(runConfig, trainSet, plan, seed);
+                    case DESOM, SOM_VAE -> Baselines.train(options.model(), plan, trainSet, seed,
+                            options.epochEvalLimit(), log, stop);
+                };
+                stage = "evaluation";
+                try (TrainedMap map = trained.map()) {
+                    params = trained.params();
+                    batchSize = trained.batchSize() > 0 ? trained.batchSize() : batchSize;
+                    runs.add(measure(map, data, trainSet, seed, trained, keepArtifacts));
+                }
+            } catch (StopRequestedException e) {
+                // Every native resource of the run is closed by now (the unwinding closed it on this thread).
+                int done = switch (stage) {
+                    case "training" -> options.model() == ModelKind.DESOM || options.model() == ModelKind.SOM_VAE
+                            ? -1 : epochsDone;
+                    case "evaluation" -> plan.epochs();
+                    default -> 0;
+                };
+                interrupted = new InterruptedRun(seed, plan.epochs(), done, stage, e.getMessage());
+                log.printf(Locale.ROOT, "%nstopped: run %d/%d (seed %d) interrupted %s; writing the %d finished "
+                        + "run(s)%n", r + 1, options.runs(), seed, interrupted.when(), runs.size());
+                break;
             }
         }
         BenchReport report = new BenchReport(options.model().label(), options.configFile().toString(), data.dataset(),
                 options.protocol(), plan.epochs(), options.limit(), trainSet.size(), batchSize,
-                Engine.getInstance().defaultDevice().toString(), ProcessStats.machine(), params, runs);
+                Engine.getInstance().defaultDevice().toString(), ProcessStats.machine(), params, runs, interrupted);
         report.write(options.out());
         log.println();
         log.print(report.markdown());
-        log.printf("%nwrote %s%n", options.out().toAbsolutePath());
+        log.printf("%nwrote %s%s%n", options.out().toAbsolutePath(), report.incomplete() ? " (incomplete)" : "");
         return report;
     }
 
@@ -133,10 +172,12 @@ public final class ClusteringBench {
     private RunMetrics measure(TrainedMap map, Data data, ImageSet trainSet, long seed, Trained trained,
                                boolean keepArtifacts) throws IOException {
         Evaluation eval = evaluate(data, map::bmus);
+        stop.throwIfRequested();
         log.println("measuring map quality (Ward grouping, QE/TE, trustworthiness"
                 + (options.model() == ModelKind.VIT_SOM ? ", k-means on the latent" : "") + ") ...");
         MapQuality quality = MapQuality.measure(map, eval.evaluatedSet(), eval.evaluatedBmus(),
                 options.model() == ModelKind.VIT_SOM, seed, log);
+        stop.throwIfRequested();
         if (keepArtifacts) {
             ImageSet labelled = data.all() != null ? data.all() : data.train();
             writeMaps(map.grid(), labelled, eval.trainOrAllBmus(), map.prototypeImages());
@@ -174,6 +215,17 @@ public final class ClusteringBench {
         VitSom model = VitSom.builder().setConfig(config).build();
         model.initialize(manager);
         VitSomMap map = new VitSomMap(model, manager, trainSet, true);
+        try {
+            return trainVitSom(model, manager, map, config, data, trainSet, epochs, seed, keepArtifacts);
+        } catch (RuntimeException | Error e) {
+            // A stop (or a failure) between steps: free the model here, on the thread that ran its steps.
+            map.close();
+            throw e;
+        }
+    }
+
+    private Trained trainVitSom(VitSom model, NDManager manager, VitSomMap map, VitSomConfig config, Data data,
+                                ImageSet trainSet, int epochs, long seed, boolean keepArtifacts) throws IOException {
         TrainingPlan plan = new TrainingPlan(trainSet.size(), config.batchSize(), epochs);
         ImageSet epochEval = trainSet.limit(options.epochEvalLimit());
         List<RunMetrics.EpochLog> epochLog = new ArrayList<>();
@@ -188,6 +240,8 @@ public final class ClusteringBench {
                 double lossSum = 0;
                 int imagesThisEpoch = 0;
                 for (int start = 0; start < order.length; start += config.batchSize()) {
+                    // The step boundary: no step starts after a stop was requested.
+                    stop.throwIfRequested();
                     int b = Math.min(config.batchSize(), order.length - start);
                     int[] idx = java.util.Arrays.copyOfRange(order, start, start + b);
                     StepResult s = trainer.step(trainSet.batch(idx), trainSet.labelsOf(idx), b);
@@ -200,6 +254,8 @@ public final class ClusteringBench {
                             s.gamma(), java.util.Arrays.stream(s.bmus()).distinct().count()));
                 }
                 trainSeconds += (System.nanoTime() - epochStart) / 1e9;
+                epochsDone = epoch + 1;
+                stop.throwIfRequested();
                 Clustering c = Clustering.of(map.bmus(epochEval), epochEval);
                 epochLog.add(new RunMetrics.EpochLog(epoch + 1, lossSum / imagesThisEpoch, c.purity(), c.nmi(), trainSeconds));
                 log.printf(Locale.ROOT, "epoch %d: loss %.4f, purity %.4f, NMI %.4f on %d training images (%.0f s)%n",
@@ -237,9 +293,13 @@ public final class ClusteringBench {
         // The sigma and learning-rate schedules span the whole run, so all epochs are one call;
         // purity is logged once, after training.
         long start = System.nanoTime();
-        som.train(trainSet, epochs, (epoch, seen, total, qe) -> progress.update(
-                // KohonenSom counts epochs from 1.
-                (long) (epoch - 1) * trainSet.size() + seen, String.format(Locale.ROOT, "epoch %d/%d QE %.4f", epoch, epochs, qe)));
+        som.train(trainSet, epochs, (epoch, seen, total, qe) -> {
+            // KohonenSom counts epochs from 1. Heap only, so a stop may end it at any report.
+            epochsDone = seen == total ? epoch : epoch - 1;
+            stop.throwIfRequested();
+            progress.update((long) (epoch - 1) * trainSet.size() + seen,
+                    String.format(Locale.ROOT, "epoch %d/%d QE %.4f", epoch, epochs, qe));
+        });
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Clustering c = Clustering.of(som.bmus(epochEval), epochEval);
         epochLog.add(new RunMetrics.EpochLog(epochs, Double.NaN, c.purity(), c.nmi(), trainSeconds));

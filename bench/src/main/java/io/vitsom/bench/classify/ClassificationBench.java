@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitsom.bench.EpochOrder;
+import io.vitsom.bench.InterruptedRun;
 import io.vitsom.bench.ProcessStats;
 import io.vitsom.bench.Progress;
 import io.vitsom.model.checkpoint.Checkpoint;
@@ -21,6 +22,8 @@ import io.vitsom.model.nn.Autograd;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.train.EpochSchedule;
 import io.vitsom.model.train.StepResult;
+import io.vitsom.model.train.StopRequestedException;
+import io.vitsom.model.train.StopSignal;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
 import java.io.IOException;
@@ -42,6 +45,9 @@ import java.util.random.RandomGeneratorFactory;
  * {@link VitSomTrainer} does and the config's schedules stretched over the epochs actually run. After every
  * epoch it measures validation accuracy on the 20% part; at the end it scores the test split (accuracy, macro
  * precision/recall/F1) through the evaluation transform, and writes results and the first run's checkpoint.
+ *
+ * <p>A {@link StopSignal} stops it between training steps: the finished runs are written with the interrupted one
+ * marked incomplete ({@link InterruptedRun}), and no further run starts.
  */
 public final class ClassificationBench {
     /** Batch size of inference passes. */
@@ -50,16 +56,30 @@ public final class ClassificationBench {
     private final ClassificationOptions options;
     private final PrintStream log;
     private final ImageViews viewsOrNull;
+    private final StopSignal stop;
+    /** Complete epochs of the run in progress, for the record of a run a stop interrupts. */
+    private int epochsDone;
 
+    /** A benchmark that runs to the end (nothing requests its stop). */
     public ClassificationBench(ClassificationOptions options, PrintStream log) {
-        this(options, log, null);
+        this(options, log, null, new StopSignal());
+    }
+
+    /** A benchmark that {@code stop} ends early, at a step boundary, writing what finished. */
+    public ClassificationBench(ClassificationOptions options, PrintStream log, StopSignal stop) {
+        this(options, log, null, stop);
     }
 
     /** With custom image views (tests observe which images get augmented); null for the config's. */
     ClassificationBench(ClassificationOptions options, PrintStream log, ImageViews views) {
+        this(options, log, views, new StopSignal());
+    }
+
+    private ClassificationBench(ClassificationOptions options, PrintStream log, ImageViews views, StopSignal stop) {
         this.options = Objects.requireNonNull(options, "options");
         this.log = Objects.requireNonNull(log, "log");
         this.viewsOrNull = views;
+        this.stop = Objects.requireNonNull(stop, "stop");
     }
 
     /** The label results use for a config's model: {@code vit_som_cls} or {@code vit}. */
@@ -107,21 +127,37 @@ public final class ClassificationBench {
                 model, data.dataset(), train.size(), val.size(), train.shape(), data.test().size(), epochs,
                 runConfig.batchSize(), options.runs());
         List<ClassificationRunMetrics> runs = new ArrayList<>();
+        InterruptedRun interrupted = null;
         long[] params = new long[2];
         for (int r = 0; r < options.runs(); r++) {
             long seed = options.seed() + r;
-            log.printf(Locale.ROOT, "run %d/%d, seed %d%n", r + 1, options.runs(), seed);
-            try (NDManager manager = NDManager.newBaseManager()) {
-                runs.add(runOnce(runConfig, data, views, epochs, seed, manager, r == 0, params));
+            epochsDone = 0;
+            try {
+                if (stop.isRequested()) {
+                    interrupted = new InterruptedRun(seed, epochs, 0, "start", stop.reason());
+                    break;
+                }
+                log.printf(Locale.ROOT, "run %d/%d, seed %d%n", r + 1, options.runs(), seed);
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    runs.add(runOnce(runConfig, data, views, epochs, seed, manager, r == 0, params));
+                }
+            } catch (StopRequestedException e) {
+                // The manager is closed by now, on this thread, after the last step returned.
+                String stage = epochsDone < epochs ? "training" : "evaluation";
+                interrupted = new InterruptedRun(seed, epochs, epochsDone, stage, e.getMessage());
+                log.printf(Locale.ROOT, "%nstopped: run %d/%d (seed %d) interrupted %s; writing the %d finished "
+                        + "run(s)%n", r + 1, options.runs(), seed, interrupted.when(), runs.size());
+                break;
             }
         }
         ClassificationReport report = new ClassificationReport(model, options.configFile().toString(), data.dataset(),
                 epochs, options.limit(), train.size(), val.size(), data.test().size(), runConfig.batchSize(),
-                Engine.getInstance().defaultDevice().toString(), ProcessStats.machine(), params[0], params[1], runs);
+                Engine.getInstance().defaultDevice().toString(), ProcessStats.machine(), params[0], params[1], runs,
+                interrupted);
         report.write(options.out());
         log.println();
         log.print(report.markdown());
-        log.printf("%nwrote %s%n", options.out().toAbsolutePath());
+        log.printf("%nwrote %s%s%n", options.out().toAbsolutePath(), report.incomplete() ? " (incomplete)" : "");
         return report;
     }
 
@@ -156,6 +192,8 @@ public final class ClassificationBench {
                 double lossSum = 0;
                 int seen = 0;
                 for (int start = 0; start < order.length; start += config.batchSize()) {
+                    // The step boundary: no step starts after a stop was requested.
+                    stop.throwIfRequested();
                     int b = Math.min(config.batchSize(), order.length - start);
                     int[] idx = Arrays.copyOfRange(order, start, start + b);
                     StepResult s = trainer.step(views.trainBatch(train, idx, augmentRng), train.labelsOf(idx), b);
@@ -168,6 +206,8 @@ public final class ClassificationBench {
                             s.gamma(), s.learningRate()));
                 }
                 trainSeconds += (System.nanoTime() - epochStart) / 1e9;
+                epochsDone = epoch + 1;
+                stop.throwIfRequested();
                 validationAccuracy = ClassificationMetrics.of(predict(model, manager, views, val, null), val.labels(),
                         numClasses).accuracy();
                 epochLog.add(new ClassificationRunMetrics.EpochLog(epoch + 1, lossSum / seen, validationAccuracy,
@@ -175,6 +215,7 @@ public final class ClassificationBench {
                 log.printf(Locale.ROOT, "epoch %d: loss %.4f, validation accuracy %.4f on %d images (%.0f s)%n",
                         epoch + 1, lossSum / seen, validationAccuracy, val.size(), trainSeconds);
             }
+            stop.throwIfRequested();
             long t0 = System.nanoTime();
             int[] predicted = predict(model, manager, views, data.test(), new Progress("test", data.test().size()));
             inferenceSeconds = (System.nanoTime() - t0) / 1e9;

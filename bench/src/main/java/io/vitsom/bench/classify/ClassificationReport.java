@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.bench.InterruptedRun;
 import io.vitsom.bench.RunStats;
 import io.vitsom.model.checkpoint.CodeVersion;
 import java.io.IOException;
@@ -22,11 +23,14 @@ import java.util.Locale;
  * @param model {@code vit_som_cls} or {@code vit}
  * @param params trainable parameters of the whole model (decoder and SOM included)
  * @param paramsEncoderHead trainable parameters of encoder + head (what the paper's 5.4M counts)
+ * @param runs the finished runs (none when a stop came during the first)
+ * @param interrupted the run a stop interrupted, or null when every run finished; the files then say
+ *     {@code "incomplete": true}
  */
 public record ClassificationReport(String model, String config, String dataset, int epochs, Integer limit,
                                    int trainImages, int validationImages, int testImages, int batchSize,
                                    String device, String machine, long params, long paramsEncoderHead,
-                                   List<ClassificationRunMetrics> runs) {
+                                   List<ClassificationRunMetrics> runs, InterruptedRun interrupted) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** How the data were used, for the result files. */
     static final String PROTOCOL = "classification: training split cut 80/20 into train/validation (seed 0), "
@@ -34,9 +38,23 @@ public record ClassificationReport(String model, String config, String dataset, 
 
     public ClassificationReport {
         runs = List.copyOf(runs);
-        if (runs.isEmpty()) {
+        if (runs.isEmpty() && interrupted == null) {
             throw new IllegalArgumentException("a report needs at least one run");
         }
+    }
+
+    /** A report of finished runs only. */
+    public ClassificationReport(String model, String config, String dataset, int epochs, Integer limit,
+                                int trainImages, int validationImages, int testImages, int batchSize, String device,
+                                String machine, long params, long paramsEncoderHead,
+                                List<ClassificationRunMetrics> runs) {
+        this(model, config, dataset, epochs, limit, trainImages, validationImages, testImages, batchSize, device,
+                machine, params, paramsEncoderHead, runs, null);
+    }
+
+    /** Whether a stop cut the benchmark short. */
+    public boolean incomplete() {
+        return interrupted != null;
     }
 
     /** Writes {@code results.json} and {@code results.md} into {@code dir}. */
@@ -74,6 +92,10 @@ public record ClassificationReport(String model, String config, String dataset, 
         root.put("params_encoder_head", paramsEncoderHead);
         ClassificationPaperNumbers.accuracy(model, dataset).ifPresentOrElse(
                 p -> root.put("paper_accuracy", Double.parseDouble(p)), () -> root.putNull("paper_accuracy"));
+        root.put("incomplete", incomplete());
+        if (interrupted != null) {
+            interrupted.writeTo(root.putObject("interrupted_run"));
+        }
         ArrayNode runArray = root.putArray("runs");
         for (ClassificationRunMetrics r : runs) {
             ObjectNode o = runArray.addObject();
@@ -109,6 +131,11 @@ public record ClassificationReport(String model, String config, String dataset, 
 
     /** Mean (or sample standard deviation, 0 for a single run) of every metric over the runs. */
     double[] stat(boolean std) {
+        if (runs.isEmpty()) {
+            double[] none = new double[ClassificationRunMetrics.KEYS.size()];
+            java.util.Arrays.fill(none, Double.NaN);
+            return none;
+        }
         return RunStats.stat(runs.stream().map(ClassificationRunMetrics::values).toList(), std);
     }
 
@@ -118,6 +145,12 @@ public record ClassificationReport(String model, String config, String dataset, 
         double[] std = stat(true);
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(model).append(" on ").append(dataset).append(" (classification)\n\n");
+        if (interrupted != null) {
+            sb.append(interrupted.markdown(runs.size()));
+        }
+        if (runs.isEmpty()) {
+            return sb.toString();
+        }
         sb.append(String.format(Locale.ROOT, "%d epoch(s), %d train / %d validation images (80/20 cut of the training "
                         + "split, seed 0%s), %d test images, batch %d, %d run(s) (seeds %d..%d), device %s; %s. "
                         + "Config `%s`, code %s.%n%n",

@@ -13,6 +13,7 @@ import io.vitsom.model.baselines.DesomTrainer;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
+import io.vitsom.model.train.StopSignal;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +74,17 @@ public final class DesomMap implements TrainedMap {
      */
     public static DesomMap train(DesomConfig config, ImageSet train, int pretrainEpochs, int epochs, long seed,
                                  PrintStream log) {
+        return train(config, train, pretrainEpochs, epochs, seed, log, new StopSignal());
+    }
+
+    /**
+     * {@link #train(DesomConfig, ImageSet, int, int, long, PrintStream)} that {@code stop} ends between steps: it
+     * throws {@link io.vitsom.model.train.StopRequestedException} after closing the model's native memory.
+     */
+    public static DesomMap train(DesomConfig config, ImageSet train, int pretrainEpochs, int epochs, long seed,
+                                 PrintStream log, StopSignal stop) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(log, "log");
         if (epochs <= 0) {
@@ -109,6 +120,7 @@ public final class DesomMap implements TrainedMap {
                     double lossSum = 0;
                     int images = 0;
                     for (int[] idx : EpochOrder.batches(order, effective.batchSize())) {
+                        stop.throwIfRequested();
                         DesomStepResult s = trainer.pretrainStep(train.batch(idx), idx.length);
                         lossSum += s.reconLoss() * idx.length;
                         images += idx.length;
@@ -128,6 +140,7 @@ public final class DesomMap implements TrainedMap {
                     int images = 0;
                     DesomStepResult s = null;
                     for (int[] idx : EpochOrder.batches(order, effective.batchSize())) {
+                        stop.throwIfRequested();
                         s = trainer.step(train.batch(idx), idx.length);
                         lossSum += s.totalLoss() * idx.length;
                         reconSum += s.reconLoss() * idx.length;

@@ -13,6 +13,7 @@ import io.vitsom.model.baselines.somvae.SomVaeTrainer;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
+import io.vitsom.model.train.StopSignal;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +69,17 @@ public final class SomVaeMap implements TrainedMap {
      * @throws IllegalArgumentException when {@code epochs <= 0} or {@code train} is empty
      */
     public static SomVaeMap train(SomVaeConfig config, ImageSet train, int epochs, long seed, PrintStream log) {
+        return train(config, train, epochs, seed, log, new StopSignal());
+    }
+
+    /**
+     * {@link #train(SomVaeConfig, ImageSet, int, long, PrintStream)} that {@code stop} ends between steps: it throws
+     * {@link io.vitsom.model.train.StopRequestedException} after closing the model's native memory.
+     */
+    public static SomVaeMap train(SomVaeConfig config, ImageSet train, int epochs, long seed, PrintStream log,
+                                  StopSignal stop) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(log, "log");
         if (epochs <= 0) {
@@ -102,6 +113,7 @@ public final class SomVaeMap implements TrainedMap {
                     int images = 0;
                     SomVaeStepResult s = null;
                     for (int[] idx : EpochOrder.batches(order, effective.batchSize())) {
+                        stop.throwIfRequested();
                         s = trainer.step(train.batch(idx), idx.length);
                         lossSum += s.total() * idx.length;
                         reconstructionSum += s.reconstruction() * idx.length;

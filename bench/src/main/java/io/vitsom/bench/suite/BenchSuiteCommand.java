@@ -17,6 +17,8 @@ import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.data.Splits;
+import io.vitsom.model.train.StopRequestedException;
+import io.vitsom.model.train.StopSignal;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +41,9 @@ import picocli.CommandLine.Option;
                         + "flowers-17 (classification). Missing ones are listed as skipped.",
                 "Clustering rows: vit_som, vit_som_24, kmeans_latent (k-means on the vit_som latent), som (24x24), "
                         + "som_40, desom (8x8), desom_24, desom_40, som_vae; classification: vit_som_cls, vit.",
-                "Writes OUT/suite.json, OUT/suite.md and OUT/<dataset>-<model>/ per run."})
+                "Writes OUT/suite.json, OUT/suite.md and OUT/<dataset>-<model>/ per run; the suite files after every cell.",
+                "SIGTERM or Ctrl-C stops at the next training step, keeps every finished cell in the suite files (marked "
+                        + "incomplete) and exits with 143 (130 for Ctrl-C)."})
 public final class BenchSuiteCommand implements Callable<Integer> {
     @Option(names = "--suite", defaultValue = "all", description = "clustering, classification or all (default: ${DEFAULT-VALUE})")
     String suite;
@@ -75,6 +79,13 @@ public final class BenchSuiteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Closed after the suite files are written and every model is freed: only then may a SIGTERM's exit proceed.
+        try (StopSignal stop = StopSignal.installOnShutdown(StopSignal.DEFAULT_MAX_WAIT, System.err)) {
+            return call(stop);
+        }
+    }
+
+    private int call(StopSignal stop) throws Exception {
         if (runs <= 0) {
             throw new IllegalArgumentException("--runs must be > 0, got " + runs);
         }
@@ -92,15 +103,21 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         }
         SuiteDatasets.Plan plan = SuiteDatasets.select(
                 SuiteDatasets.discover(dataRoot, configs, SuiteDatasets.tasks(suite)), models);
-        SuiteReport report = run(plan, clusteringProtocol, System.out);
+        SuiteReport report = run(plan, clusteringProtocol, System.out, stop);
         System.out.println();
         System.out.print(report.markdown());
-        System.out.printf("%nwrote %s%n", out.resolve("suite.md").toAbsolutePath());
-        return report.failed().isEmpty() ? 0 : 1;
+        System.out.printf("%nwrote %s%s%n", out.resolve("suite.md").toAbsolutePath(),
+                report.incomplete() != null ? " (incomplete)" : "");
+        return report.incomplete() != null ? StopSignal.EXIT_STOPPED : report.failed().isEmpty() ? 0 : 1;
     }
 
-    /** Runs every planned cell (a failing cell is recorded and the suite goes on) and writes the suite files. */
-    SuiteReport run(SuiteDatasets.Plan plan, Protocol clusteringProtocol, PrintStream log) throws java.io.IOException {
+    /**
+     * Runs every planned cell (a failing cell is recorded and the suite goes on) and writes the suite files, also
+     * after every cell so that a killed suite keeps its finished cells. After a stop no further cell starts: the
+     * files hold the finished cells and say which cell was interrupted and which never started.
+     */
+    SuiteReport run(SuiteDatasets.Plan plan, Protocol clusteringProtocol, PrintStream log, StopSignal stop)
+            throws java.io.IOException {
         log.printf(Locale.ROOT, "bench-suite: %d run(s) planned, %d skipped%n", plan.cells().size(), plan.skipped().size());
         plan.skipped().forEach(s -> log.printf("  skipped %s%s: %s%n", s.dataset(),
                 s.model().equals("*") ? "" : " / " + s.model(), s.reason()));
@@ -112,7 +129,18 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         Map<Path, Splits> loaded = new HashMap<>();
         List<SuiteRun> done = new ArrayList<>();
         List<SuiteReport.Failure> failed = new ArrayList<>();
-        for (Cell cell : plan.cells()) {
+        List<Cell> cells = plan.cells();
+        SuiteReport.Incomplete incomplete = null;
+        for (int i = 0; i < cells.size(); i++) {
+            Cell cell = cells.get(i);
+            List<Cell> later = cells.subList(i + 1, cells.size());
+            if (stop.isRequested()) {
+                incomplete = new SuiteReport.Incomplete(stop.reason(), null, cells.subList(i, cells.size()));
+                break;
+            }
+            // What a kill (SIGKILL, power loss) would leave: the finished cells, this one marked as running.
+            report(done, plan, failed, clusteringProtocol, new SuiteReport.Incomplete("in progress (written before "
+                    + "this cell started; the suite did not finish)", cell, later)).write(out);
             try {
                 Splits splits = loaded.get(cell.data());
                 if (splits == null) {
@@ -121,25 +149,45 @@ public final class BenchSuiteCommand implements Callable<Integer> {
                     loaded.clear(); // cells of one dataset are consecutive: keep one dataset in memory
                     loaded.put(cell.data(), splits);
                 }
-                SuiteRun run = runCell(cell, splits, share, clusteringProtocol, log);
+                SuiteRun run = runCell(cell, splits, share, clusteringProtocol, log, stop);
+                if (run == null) {
+                    incomplete = new SuiteReport.Incomplete(stop.reason(), cell, later);
+                    break;
+                }
                 done.add(run);
                 if (cell.model().equals("vit_som") && (models == null || models.contains(SuiteDatasets.KMEANS_LATENT))) {
                     done.add(SuiteRun.kmeansLatent(run));
                 }
+            } catch (StopRequestedException e) {
+                // Stopped in the calibration or between a bench's phases; its native memory is freed by now.
+                incomplete = new SuiteReport.Incomplete(e.getMessage(), cell, later);
+                break;
             } catch (Exception | OutOfMemoryError e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.printf("FAILED %s / %s: %s%n", cell.dataset(), cell.model(), reason);
                 failed.add(new SuiteReport.Failure(cell.model(), cell.dataset(), cell.task(), reason));
             }
         }
-        SuiteReport report = new SuiteReport(done, plan.skipped(), failed, ProcessStats.machine(), budgetMinutes,
-                CodeVersion.describe(), clusteringProtocol);
+        if (incomplete != null) {
+            log.printf(Locale.ROOT, "%nstopped: %d finished run(s) kept in %s, %s%n", done.size(),
+                    out.resolve("suite.json"), incomplete.interrupted() == null ? "stopped between cells"
+                            : "interrupted in " + incomplete.interrupted().dataset() + " / "
+                            + incomplete.interrupted().model());
+        }
+        SuiteReport report = report(done, plan, failed, clusteringProtocol, incomplete);
         report.write(out);
         return report;
     }
 
+    private SuiteReport report(List<SuiteRun> done, SuiteDatasets.Plan plan, List<SuiteReport.Failure> failed,
+                               Protocol clusteringProtocol, SuiteReport.Incomplete incomplete) {
+        return new SuiteReport(done, plan.skipped(), failed, ProcessStats.machine(), budgetMinutes,
+                CodeVersion.describe(), clusteringProtocol, incomplete);
+    }
+
+    /** One cell's run, or null when a stop interrupted it (its bench wrote its partial results into its folder). */
     private SuiteRun runCell(Cell cell, Splits splits, Double shareSeconds, Protocol clusteringProtocol,
-                             PrintStream log) throws Exception {
+                             PrintStream log, StopSignal stop) throws Exception {
         VitSomConfig config = ConfigLoader.load(cell.config());
         Path dir = out.resolve(cell.dataset() + "-" + cell.model());
         ImageSet train = cell.task() == Task.CLUSTERING
@@ -148,7 +196,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         Integer epochs = null;
         double imagesPerSecond = Double.NaN;
         if (shareSeconds != null) {
-            imagesPerSecond = Calibration.imagesPerSecond(cell, config, train, seed);
+            imagesPerSecond = Calibration.imagesPerSecond(cell, config, train, seed, stop);
             // Classification trains on the 80% cut of the (limited) training split.
             int trainImages = cell.task() == Task.CLASSIFICATION ? Math.max(1, (int) Math.round(train.size() * 0.8))
                     : train.size();
@@ -161,11 +209,12 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         }
         if (cell.task() == Task.CLASSIFICATION) {
             ClassificationReport r = new ClassificationBench(new ClassificationOptions(cell.config(), cell.data(), epochs,
-                    limit, runs, seed, dir), log).run(config, splits);
-            return SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
+                    limit, runs, seed, dir), log, stop).run(config, splits);
+            return r.incomplete() ? null : SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
         }
         BenchReport r = new ClusteringBench(new BenchOptions(cell.config(), cell.data(), epochs, limit, runs, seed,
-                clusteringProtocol, dir, cell.kind(), 10_000, cell.map(), java.util.List.of()), log).run(config, splits);
-        return SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
+                clusteringProtocol, dir, cell.kind(), 10_000, cell.map(), java.util.List.of()), log, stop)
+                .run(config, splits);
+        return r.incomplete() ? null : SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
     }
 }

@@ -16,6 +16,7 @@ import io.vitsom.model.som.SomGrid;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import io.vitsom.model.train.EpochSchedule;
+import io.vitsom.model.train.StopSignal;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
 
@@ -36,6 +37,15 @@ public final class Calibration {
 
     /** Training images per second of a suite cell's model on {@code train}. */
     public static double imagesPerSecond(SuiteDatasets.Cell cell, VitSomConfig config, ImageSet train, long seed) {
+        return imagesPerSecond(cell, config, train, seed, new StopSignal());
+    }
+
+    /**
+     * {@link #imagesPerSecond(SuiteDatasets.Cell, VitSomConfig, ImageSet, long)} that {@code stop} ends between steps
+     * with a {@link io.vitsom.model.train.StopRequestedException}, its native memory freed.
+     */
+    public static double imagesPerSecond(SuiteDatasets.Cell cell, VitSomConfig config, ImageSet train, long seed,
+                                         StopSignal stop) {
         config.requireInput(train.channels(), train.height(), train.width(), train.name());
         ModelKind kind = cell.kind();
         if (kind == ModelKind.DESOM || kind == ModelKind.SOM_VAE) {
@@ -45,12 +55,12 @@ public final class Calibration {
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
             if (kind == ModelKind.DESOM) {
                 try (DesomMap m = DesomMap.train(DesomConfig.defaults().withMapSize(map.rows(), map.cols()), sample, 0,
-                        1, seed, quiet)) {
+                        1, seed, quiet, stop)) {
                     return m.imagesPerSecond();
                 }
             }
             try (SomVaeMap m = SomVaeMap.train(SomVaeConfig.defaults().withMapSize(map.rows(), map.cols()), sample, 1,
-                    seed, quiet)) {
+                    seed, quiet, stop)) {
                 return m.imagesPerSecond();
             }
         }
@@ -60,7 +70,7 @@ public final class Calibration {
                     : new SomGrid(cell.map().rows(), cell.map().cols(), config.som().grid().topology());
             KohonenSom som = new KohonenSom(grid, sample.imageSize(), seed);
             long t0 = System.nanoTime();
-            som.train(sample, 1, (epoch, seen, total, qe) -> { });
+            som.train(sample, 1, (epoch, seen, total, qe) -> stop.throwIfRequested());
             return sample.size() / ((System.nanoTime() - t0) / 1e9);
         }
         int b = Math.min(config.batchSize(), train.size());
@@ -79,6 +89,7 @@ public final class Calibration {
                 trainer.step(images, labels, b);
                 long t0 = System.nanoTime();
                 for (int s = 0; s < TIMED_STEPS; s++) {
+                    stop.throwIfRequested();
                     trainer.step(images, labels, b);
                 }
                 return TIMED_STEPS * b / ((System.nanoTime() - t0) / 1e9);

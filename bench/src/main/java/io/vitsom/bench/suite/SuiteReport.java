@@ -22,9 +22,10 @@ import io.vitsom.bench.Protocol;
  * ± std with the epochs run and the paper's number beside it; the cost of every run; what was skipped or failed).
  *
  * @param budgetMinutes the whole budget, or null when each run took its config's total_epochs
+ * @param incomplete why the files hold fewer cells than planned, or null when every planned cell ran
  */
 public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failure> failed, String machine,
-                          Double budgetMinutes, String codeVersion, Protocol protocol) {
+                          Double budgetMinutes, String codeVersion, Protocol protocol, Incomplete incomplete) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String CLASSIFICATION_METRIC = "accuracy";
     /** The fair-comparison table: label and key of each column, in order. */
@@ -38,11 +39,32 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
     public record Failure(String model, String dataset, Task task, String reason) {
     }
 
+    /**
+     * Why the suite's files hold fewer cells than planned: they are written after every cell while the suite runs (so
+     * a killed suite keeps its finished cells), or a stop (SIGTERM, Ctrl-C) ended it.
+     *
+     * @param reason what happened, e.g. "in progress" or the stop's reason
+     * @param interrupted the cell that was running (its own folder holds its partial results), or null
+     * @param notStarted the planned cells that never started
+     */
+    public record Incomplete(String reason, SuiteDatasets.Cell interrupted, List<SuiteDatasets.Cell> notStarted) {
+        public Incomplete {
+            Objects.requireNonNull(reason, "reason");
+            notStarted = List.copyOf(notStarted);
+        }
+    }
+
     public SuiteReport {
         Objects.requireNonNull(protocol, "protocol");
         runs = List.copyOf(runs);
         skipped = List.copyOf(skipped);
         failed = List.copyOf(failed);
+    }
+
+    /** A report of a suite that ran every planned cell. */
+    public SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failure> failed, String machine,
+                       Double budgetMinutes, String codeVersion, Protocol protocol) {
+        this(runs, skipped, failed, machine, budgetMinutes, codeVersion, protocol, null);
     }
 
     /** Writes {@code suite.json} and {@code suite.md} into {@code dir}. */
@@ -102,7 +124,24 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
         }
         root.put("code_version", codeVersion);
         root.put("protocol", protocol.name().toLowerCase(Locale.ROOT));
+        root.put("incomplete", incomplete != null);
+        if (incomplete != null) {
+            root.put("incomplete_reason", incomplete.reason());
+            if (incomplete.interrupted() == null) {
+                root.putNull("interrupted");
+            } else {
+                putCell(root.putObject("interrupted"), incomplete.interrupted());
+            }
+            ArrayNode notStarted = root.putArray("not_started");
+            incomplete.notStarted().forEach(c -> putCell(notStarted.addObject(), c));
+        }
         return root;
+    }
+
+    private static void putCell(ObjectNode o, SuiteDatasets.Cell cell) {
+        o.put("model", cell.model());
+        o.put("dataset", cell.dataset());
+        o.put("task", cell.task().label());
     }
 
     private static void putAll(ObjectNode o, Map<String, Double> values) {
@@ -125,6 +164,19 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
     /** The paper-style Markdown. */
     public String markdown() {
         StringBuilder sb = new StringBuilder("# ViT-SOM benchmark suite\n\n");
+        if (incomplete != null) {
+            sb.append("**Incomplete** (").append(incomplete.reason()).append("): ");
+            if (incomplete.interrupted() != null) {
+                sb.append("interrupted in ").append(incomplete.interrupted().dataset()).append(" / ")
+                        .append(incomplete.interrupted().model()).append(" (its folder holds what it finished); ");
+            }
+            sb.append(incomplete.notStarted().size()).append(" planned run(s) not started");
+            if (!incomplete.notStarted().isEmpty()) {
+                sb.append(": ").append(String.join(", ", incomplete.notStarted().stream()
+                        .map(c -> c.dataset() + " / " + c.model()).toList()));
+            }
+            sb.append(". The tables below hold the finished runs only.\n\n");
+        }
         sb.append(budgetMinutes == null
                 ? "No budget: every run trained its config's total_epochs."
                 : String.format(Locale.ROOT, "Budget %s min of training split evenly over the %d planned run(s); "
