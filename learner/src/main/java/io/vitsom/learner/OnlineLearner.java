@@ -1,9 +1,6 @@
 package io.vitsom.learner;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +14,6 @@ import io.vitsom.model.nn.SomLayer;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.train.StepResult;
-import io.vitsom.model.train.StreamingSchedule;
 import io.vitsom.model.train.VitSomTrainer;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.Messages;
@@ -26,41 +22,32 @@ import io.vitsom.stream.ValidationConfig;
 import io.vitsom.stream.ValidationTopology;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +68,10 @@ import org.slf4j.LoggerFactory;
  * since the previous version (also the {@code vitsom_som_prototype_drift_*} gauges of {@link LearnerMetrics}; the
  * previous version of a restarted learner is the checkpoint it resumed from). Images that cannot be decoded or do not
  * match the model go to the DLQ; they never stop the loop.
+ *
+ * <p>This class is the loop; its parts are the {@link CheckpointLock} on the store, the {@link CheckpointRestorer}
+ * (where training starts), the {@link InputPositions} (where reading starts, retention gaps, added partitions), the
+ * {@link ProduceMonitor} (every produce checked) and {@link LearnerClients} (client settings, device).
  */
 public final class OnlineLearner implements Runnable {
     /** Header on {@code som.training}: input partition of the image. */
@@ -104,6 +95,7 @@ public final class OnlineLearner implements Runnable {
     private final LearnerMetrics metrics;
     private final CheckpointStore store;
     private final ProduceMonitor produced;
+    private final InputPositions input;
     private volatile Duration partitionCheckEvery = PARTITION_CHECK_EVERY;
     /** The model's input, exactly: what validation let through must still fit the model being trained. */
     private final ValidationConfig strictInput;
@@ -122,6 +114,7 @@ public final class OnlineLearner implements Runnable {
         this.store = new CheckpointStore(config.checkpointDir());
         this.strictInput = ValidationConfig.strict(config.model());
         this.produced = new ProduceMonitor(metrics);
+        this.input = new InputPositions(config, metrics);
     }
 
     /** Looks for added input partitions this often instead of every {@link #PARTITION_CHECK_EVERY} (tests). */
@@ -164,7 +157,7 @@ public final class OnlineLearner implements Runnable {
     @Override
     public void run() {
         state = State.STARTING;
-        try (NDManager manager = NDManager.newBaseManager(device(config.options().device()))) {
+        try (NDManager manager = NDManager.newBaseManager(LearnerClients.device(config.options().device()))) {
             loop(manager);
             state = State.STOPPED;
         } catch (RuntimeException | IOException | Error e) {
@@ -189,7 +182,7 @@ public final class OnlineLearner implements Runnable {
         // Held until the loop ends: a second learner on the same directory is refused, naming this one. Taken, and the
         // checkpoints read, before Kafka is contacted: both are local decisions that must not wait on a cluster.
         try (CheckpointLock lock = CheckpointLock.acquire(store.dir())) {
-            Session session = restoreOrCreate(manager);
+            LearnerSession session = new CheckpointRestorer(config, store).restoreOrCreate(manager);
             try (Admin admin = config.kafka().admin("vitsom-learner-admin")) {
                 config.topics().createMissing(admin, config.kafka().replicationFactor(), Duration.ofSeconds(30));
             } catch (KafkaException e) {
@@ -201,17 +194,17 @@ public final class OnlineLearner implements Runnable {
         }
     }
 
-    private void consume(NDManager manager, Session session) throws IOException {
+    private void consume(NDManager manager, LearnerSession session) throws IOException {
         VitSomConfig modelConfig = config.model();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(LearnerClients.consumer(config, partitionCheckEvery));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(LearnerClients.producer(config));
              VitSomTrainer trainer = session.trainer) {
             consumer = c;
             if (stopping) {
                 return;
             }
-            List<TopicPartition> partitions = inputPartitions(c);
-            assign(c, partitions, session);
+            List<TopicPartition> partitions = input.partitions(c);
+            input.assign(c, partitions, session);
             LOG.info("learner reading {} from {} (model version {}, step {}, {} images trained so far)",
                     partitions, session.offsets.isEmpty() ? "the beginning" : "checkpointed offsets " + session.offsets,
                     session.version, trainer.stepCount(), session.imagesTrained);
@@ -227,7 +220,7 @@ public final class OnlineLearner implements Runnable {
                 } catch (WakeupException e) {
                     break;
                 } catch (OffsetOutOfRangeException e) {
-                    retentionGap(c, e.offsetOutOfRangePartitions(), session);
+                    input.retentionGap(c, e.offsetOutOfRangePartitions(), session);
                     continue;
                 }
                 for (ConsumerRecord<String, byte[]> record : records) {
@@ -245,10 +238,10 @@ public final class OnlineLearner implements Runnable {
                 metrics.lag(c);
                 if (System.nanoTime() - lastPartitionCheck >= partitionCheckEvery.toNanos()) {
                     // Partitions added to the input while the learner runs are trained too, from their beginning.
-                    List<TopicPartition> now = inputPartitions(c);
+                    List<TopicPartition> now = input.partitions(c);
                     if (!c.assignment().containsAll(now)) {
                         LOG.info("input partitions changed from {} to {}", c.assignment(), now);
-                        assign(c, now, session);
+                        input.assign(c, now, session);
                     }
                     lastPartitionCheck = System.nanoTime();
                 }
@@ -311,7 +304,7 @@ public final class OnlineLearner implements Runnable {
         batch.skip(tp, record.offset());
     }
 
-    private void train(Batch batch, Session session, KafkaProducer<byte[], byte[]> producer) {
+    private void train(Batch batch, LearnerSession session, KafkaProducer<byte[], byte[]> producer) {
         if (batch.size() > 0) {
             long start = System.nanoTime();
             StepResult result = session.trainer.step(batch.images(), null, batch.size());
@@ -330,7 +323,7 @@ public final class OnlineLearner implements Runnable {
         batch.clear();
     }
 
-    private void publishTraining(Batch batch, StepResult result, Session session,
+    private void publishTraining(Batch batch, StepResult result, LearnerSession session,
                                  KafkaProducer<byte[], byte[]> producer) {
         SomGrid grid = session.trainer.model().som().orElseThrow().grid();
         String topic = config.topics().training().name();
@@ -348,7 +341,7 @@ public final class OnlineLearner implements Runnable {
         }
     }
 
-    private void checkpoint(Session session, KafkaConsumer<String, byte[]> c, KafkaProducer<byte[], byte[]> producer,
+    private void checkpoint(LearnerSession session, KafkaConsumer<String, byte[]> c, KafkaProducer<byte[], byte[]> producer,
                             NDManager manager) throws IOException {
         long start = System.nanoTime();
         // Everything the checkpoint's offsets vouch for (training BMUs, DLQ records) must be durable first.
@@ -399,7 +392,7 @@ public final class OnlineLearner implements Runnable {
                         : String.format(" (prototype drift mean %.4g, max %.4g)", drift.mean(), drift.max()));
     }
 
-    private ObjectNode provenance(Session session, Map<TopicPartition, Long> offsets, long version) {
+    private ObjectNode provenance(LearnerSession session, Map<TopicPartition, Long> offsets, long version) {
         ObjectNode p = JSON.createObjectNode();
         p.put("kind", "stream");
         p.put("version", version);
@@ -435,7 +428,7 @@ public final class OnlineLearner implements Runnable {
      *
      * @param drift movement since the previous version, or {@code null} when there is none
      */
-    private void publishModel(Session session, long version, Map<TopicPartition, Long> offsets, float[] w,
+    private void publishModel(LearnerSession session, long version, Map<TopicPartition, Long> offsets, float[] w,
                               TopologyMetrics.Drift drift, KafkaProducer<byte[], byte[]> producer,
                               NDManager manager) throws IOException {
         VitSom model = session.trainer.model();
@@ -476,7 +469,7 @@ public final class OnlineLearner implements Runnable {
     }
 
     /** Prototypes decoded to images, scaled to the latent norm of the last batch; null when not decodable. */
-    private static float[][] decodedPrototypes(VitSom model, Session session, NDManager manager) {
+    private static float[][] decodedPrototypes(VitSom model, LearnerSession session, NDManager manager) {
         if (model.config().som().useReduced() || session.lastBatch == null) {
             return null;
         }
@@ -484,267 +477,7 @@ public final class OnlineLearner implements Runnable {
         return predictor.decodePrototypes(predictor.meanLatentNorm(session.lastBatch, session.lastBatchSize));
     }
 
-    /**
-     * Reads {@code partitions}: one already being read from where it is, any other from its checkpointed offset, or
-     * from its beginning when the checkpoint does not know it (a fresh model, or a partition added since).
-     */
-    private void assign(KafkaConsumer<String, byte[]> c, List<TopicPartition> partitions, Session session) {
-        // Positions of the partitions read so far: re-seeking them to the checkpoint would train records twice.
-        Map<TopicPartition, Long> reading = new HashMap<>();
-        for (TopicPartition tp : c.assignment()) {
-            reading.put(tp, c.position(tp));
-        }
-        Map<TopicPartition, Long> targets = new HashMap<>();
-        List<TopicPartition> fromBeginning = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-            Long at = reading.containsKey(tp) ? reading.get(tp) : session.offsets.get(tp);
-            if (at != null) {
-                targets.put(tp, at);
-            } else {
-                fromBeginning.add(tp);
-            }
-        }
-        // Compared before seeking, because a restart after a long stop is exactly when checkpointed offsets have
-        // fallen out of retention; while running, the consumer raises the gap itself (auto.offset.reset=none).
-        Map<TopicPartition, Long> beginnings = c.beginningOffsets(targets.keySet());
-        Map<TopicPartition, Long> gone = new HashMap<>();
-        targets.forEach((tp, at) -> {
-            if (at < beginnings.getOrDefault(tp, 0L)) {
-                gone.put(tp, at);
-            }
-        });
-        c.assign(partitions);
-        targets.forEach(c::seek);
-        if (!gone.isEmpty()) {
-            retentionGap(c, gone, session);
-        }
-        if (fromBeginning.isEmpty()) {
-            return; // seekToBeginning of no partitions means all of them
-        }
-        // Every partition has its position set before any is asked for: with auto.offset.reset=none, position()
-        // of one partition fails while another still has none.
-        c.seekToBeginning(fromBeginning);
-        for (TopicPartition tp : fromBeginning) {
-            long beginning = c.position(tp);
-            session.rangeStart.put(tp, beginning);
-            // The next checkpoint names every input partition, also one no record has been read from yet
-            // (a consumer may fetch one partition for a while before the other).
-            session.offsets.put(tp, beginning);
-        }
-    }
-
-    /**
-     * Checkpointed offsets that retention deleted before the learner read them ({@code auto.offset.reset=none}
-     * makes the consumer say so instead of jumping silently). {@link LearnerOptions.RetentionGapPolicy#FAIL}: stop,
-     * naming what is lost; {@code SKIP}: go on from the oldest record left, counting the lost ones in a metric and in
-     * the next checkpoint's provenance.
-     */
-    private void retentionGap(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> wanted, Session session) {
-        Map<TopicPartition, Long> beginnings = c.beginningOffsets(wanted.keySet());
-        StringBuilder lost = new StringBuilder();
-        for (Map.Entry<TopicPartition, Long> e : wanted.entrySet()) {
-            long beginning = beginnings.getOrDefault(e.getKey(), e.getValue());
-            lost.append(lost.isEmpty() ? "" : ", ").append(e.getKey()).append(": offsets ").append(e.getValue())
-                    .append("..").append(beginning - 1).append(" (").append(beginning - e.getValue())
-                    .append(" records)");
-        }
-        if (config.options().onRetentionGap() == LearnerOptions.RetentionGapPolicy.FAIL) {
-            throw new KafkaException("records the learner has not trained yet were deleted by retention of "
-                    + config.topics().imagesValid().name() + " (" + lost + "); restart with --on-retention-gap skip "
-                    + "to continue from the oldest record left, counting the lost ones");
-        }
-        LOG.warn("skipping records deleted by retention before they were trained: {}", lost);
-        for (Map.Entry<TopicPartition, Long> e : wanted.entrySet()) {
-            long beginning = beginnings.getOrDefault(e.getKey(), e.getValue());
-            long skipped = Math.max(0, beginning - e.getValue());
-            session.retentionSkipped.merge(e.getKey(), skipped, Long::sum);
-            metrics.retentionSkipped(e.getKey().toString(), skipped);
-            c.seek(e.getKey(), beginning);
-            // The checkpoint's range starts where training resumed: the gap is recorded, not claimed as trained.
-            session.pendingOffsets.put(e.getKey(), beginning);
-            session.rangeStart.put(e.getKey(), beginning);
-        }
-    }
-
-    private Session restoreOrCreate(NDManager manager) throws IOException {
-        VitSomConfig m = config.model();
-        StreamingSchedule schedule = StreamingSchedule.of(m, config.options().horizonImages());
-        int incomplete = store.removeIncomplete();
-        if (incomplete > 0) {
-            LOG.info("removed {} incomplete checkpoint write(s) left by an earlier crash in {}", incomplete, store.dir());
-        }
-        List<String> unreadable = new ArrayList<>();
-        Optional<CheckpointStore.Found> found = store.loadNewestValid(manager, unreadable);
-        if (found.isPresent()) {
-            Checkpoint.Loaded loaded = found.get().checkpoint();
-            if (!sameArchitecture(loaded.config(), m)) {
-                throw new IllegalArgumentException("checkpoint " + store.path(found.get().version())
-                        + " holds a model of another architecture than the config; use another --checkpoint-dir");
-            }
-            VitSomTrainer trainer = new VitSomTrainer(loaded.model(), manager, schedule);
-            loaded.restore(trainer);
-            Session s = new Session(trainer, found.get().version());
-            JsonNode p = loaded.metadata().provenance();
-            p.path("offsets").properties().forEach(e -> s.offsets.put(parse(e.getKey()), e.getValue().asLong()));
-            s.rangeStart.putAll(s.offsets);
-            s.imagesTrained = p.path("images_trained").asLong();
-            p.path("retention_skipped").properties()
-                    .forEach(e -> s.retentionSkipped.put(parse(e.getKey()), e.getValue().asLong()));
-            s.parentVersion = found.get().version();
-            // The version published from this checkpoint is the one the next version's drift is measured from.
-            s.publishedPrototypes = loaded.model().som().orElseThrow().prototypes().getArray().toFloatArray();
-            LOG.info("resuming from checkpoint {} (step {}, {} images)", store.path(found.get().version()),
-                    loaded.metadata().step(), s.imagesTrained);
-            return s;
-        }
-        if (!unreadable.isEmpty() && !config.options().allowFreshStart()) {
-            // Starting fresh here would publish a new model as the newest version and later prune the good ones
-            // that, say, a permission fix would make readable again.
-            throw new IllegalStateException("the checkpoint directory " + store.dir() + " holds " + unreadable.size()
-                    + " version(s) and none loads (" + String.join("; ", unreadable) + "); fix or move them, or "
-                    + "pass --allow-fresh-start to start a fresh model beside them");
-        }
-        if (config.options().initFrom().isPresent()) {
-            return warmStart(config.options().initFrom().get(), schedule, manager);
-        }
-        Engine.getInstance().setRandomSeed((int) config.options().seed());
-        VitSom model = VitSom.builder().setConfig(m).build();
-        model.initialize(manager);
-        LOG.info("no checkpoint in {}: starting a fresh model (seed {})", store.dir(), config.options().seed());
-        return new Session(new VitSomTrainer(model, manager, schedule), 0);
-    }
-
-    /**
-     * Starts from a checkpoint outside the store (e.g. an offline bench model). Its step count is kept, so the
-     * schedules continue where that training left them instead of re-heating the map; without optimizer state
-     * AdamW starts fresh. No offsets: the input is read from the beginning.
-     */
-    private Session warmStart(Path from, StreamingSchedule schedule, NDManager manager) throws IOException {
-        Checkpoint.Loaded loaded = Checkpoint.load(from, manager);
-        if (!sameArchitecture(loaded.config(), config.model())) {
-            throw new IllegalArgumentException("--init-from " + from + " holds a model of another architecture than "
-                    + "the config");
-        }
-        VitSomTrainer trainer = new VitSomTrainer(loaded.model(), manager, schedule);
-        if (loaded.moments().isEmpty()) {
-            trainer.setStepCount(loaded.metadata().step());
-        } else {
-            loaded.restore(trainer);
-        }
-        Session s = new Session(trainer, 0);
-        s.publishedPrototypes = loaded.model().som().orElseThrow().prototypes().getArray().toFloatArray();
-        LOG.info("no checkpoint in {}: starting from {} (step {}{})", store.dir(), from, loaded.metadata().step(),
-                loaded.moments().isEmpty() ? ", no optimizer state: AdamW starts fresh" : "");
-        return s;
-    }
-
-    private static boolean sameArchitecture(VitSomConfig a, VitSomConfig b) {
-        return a.som().equals(b.som()) && a.vit().equals(b.vit()) && a.data().numChannels() == b.data().numChannels()
-                && a.data().inputSize() == b.data().inputSize() && a.modelArch().equals(b.modelArch());
-    }
-
-    /**
-     * The input topic's partitions as the cluster has them now. Asked through the consumer's metadata, which it
-     * refreshes at most every {@code metadata.max.age.ms} (set short in {@link #consumerProps()} so that added
-     * partitions are seen within a minute).
-     */
-    private List<TopicPartition> inputPartitions(KafkaConsumer<String, byte[]> c) {
-        String topic = config.topics().imagesValid().name();
-        List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new KafkaException("topic " + topic + " has no partitions on " + config.kafka().bootstrapServers());
-        }
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : infos) {
-            partitions.add(new TopicPartition(topic, info.partition()));
-        }
-        partitions.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
-        return partitions;
-    }
-
-    private Properties consumerProps() {
-        Properties props = config.kafka().base("vitsom-learner");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Every position is set explicitly (checkpoint or beginning); one that is gone must be an error, not a jump.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) Math.min(partitionCheckEvery.toMillis(), 30_000));
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(64, config.model().batchSize() * 2));
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return props;
-    }
-
-    private Properties producerProps() {
-        Properties props = config.kafka().base("vitsom-learner-out");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return props;
-    }
-
-    static Device device(String name) {
-        Engine engine = Engine.getInstance();
-        return switch (name) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
-                if (engine.getGpuCount() == 0) {
-                    throw new IllegalArgumentException("--device gpu: the " + engine.getEngineName() + " engine "
-                            + engine.getVersion() + " sees no GPU (Maven Central ships CPU libtorch only; see README)");
-                }
-                yield Device.gpu();
-            }
-            default -> engine.defaultDevice();
-        };
-    }
-
-    static TopicPartition parse(String topicPartition) {
-        int dash = topicPartition.lastIndexOf('-');
-        if (dash <= 0) {
-            throw new IllegalArgumentException("not a topic-partition: " + topicPartition);
-        }
-        return new TopicPartition(topicPartition.substring(0, dash),
-                Integer.parseInt(topicPartition.substring(dash + 1)));
-    }
-
     private static byte[] bytes(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
-
-    /** Mutable training state of one run of the loop; confined to the learner thread. */
-    private static final class Session {
-        final VitSomTrainer trainer;
-        final Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-        final Map<TopicPartition, Long> rangeStart = new LinkedHashMap<>();
-        final Map<TopicPartition, Long> pendingOffsets = new LinkedHashMap<>();
-        /** Records per partition deleted by retention before they were read, skipped by policy (cumulative). */
-        final Map<TopicPartition, Long> retentionSkipped = new LinkedHashMap<>();
-        long version;
-        long parentVersion;
-        long imagesTrained;
-        long stepsSinceCheckpoint;
-        long lastCheckpoint = System.nanoTime();
-        float[] lastBatch;
-        int lastBatchSize;
-        /** Prototypes of the last published version ({@code [units, dim]}), null before the first. */
-        float[] publishedPrototypes;
-
-        Session(VitSomTrainer trainer, long version) {
-            this.trainer = trainer;
-            this.version = version;
-        }
-
-        boolean checkpointDue(LearnerOptions c) {
-            if (stepsSinceCheckpoint == 0) {
-                return false;
-            }
-            boolean bySteps = c.checkpointEverySteps() > 0 && stepsSinceCheckpoint >= c.checkpointEverySteps();
-            boolean byTime = !c.checkpointEvery().isZero()
-                    && System.nanoTime() - lastCheckpoint >= c.checkpointEvery().toNanos();
-            return bySteps || byTime;
-        }
-    }
-
 }

@@ -83,7 +83,7 @@ class LearnerCrashTest {
                 var found = store.loadNewestValid(manager).orElseThrow();
                 checkpointStep = found.checkpoint().metadata().step();
                 found.checkpoint().metadata().provenance().path("offsets").properties().forEach(e ->
-                        checkpointOffsets.put(OnlineLearner.parse(e.getKey()).partition(), e.getValue().asLong()));
+                        checkpointOffsets.put(CheckpointRestorer.parse(e.getKey()).partition(), e.getValue().asLong()));
             }
             producer.join();
 
