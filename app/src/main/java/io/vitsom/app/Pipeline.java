@@ -28,6 +28,7 @@ import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
 import io.vitsom.stream.ValidationConfig;
 import io.vitsom.stream.http.BearerAuth;
+import io.vitsom.stream.http.CheckpointFiles;
 import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.StatusVerticle;
 import java.io.IOException;
@@ -219,7 +220,7 @@ public final class Pipeline implements AutoCloseable {
         endpoints.put("ingest", "http://" + shown + ":" + ingestHttp.actualPort() + "  (POST /v1/images)");
 
         StatusVerticle learnerStatus = new StatusVerticle(host, settings.learnerPort(), registry, this::learnerHealth,
-                http.auth());
+                http.auth(), router -> CheckpointFiles.add(router, work.resolve("checkpoints")));
         deploy(learnerStatus);
         endpoints.put("learner", "http://" + shown + ":" + learnerStatus.actualPort() + "  (GET /health, /metrics)");
 

@@ -11,6 +11,7 @@ import io.vitsom.stream.cli.KafkaCliOptions;
 import io.vitsom.stream.cli.HttpCliOptions;
 import io.vitsom.stream.cli.TopicOptions;
 import io.vitsom.stream.http.BearerAuth;
+import io.vitsom.stream.http.CheckpointFiles;
 import io.vitsom.stream.http.StatusVerticle;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +73,9 @@ public final class LearnCommand implements Callable<Integer> {
         OnlineLearner learner = new OnlineLearner(learnerConfig, new LearnerMetrics(registry));
         Vertx vertx = Vertx.vertx();
         try {
-            StatusVerticle status = new StatusVerticle(httpOptions.host(), port, registry, () -> health(learner), auth);
+            // Also the checkpoints' files, for serving on machines without this disk (serve --checkpoint-url).
+            StatusVerticle status = new StatusVerticle(httpOptions.host(), port, registry, () -> health(learner), auth,
+                    router -> CheckpointFiles.add(router, checkpointDir));
             vertx.deployVerticle(status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             String shown = "0.0.0.0".equals(httpOptions.host()) ? "127.0.0.1" : httpOptions.host();
             System.out.println("learner: metrics and health on http://" + shown + ":" + status.actualPort()

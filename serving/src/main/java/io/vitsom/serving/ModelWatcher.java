@@ -77,6 +77,7 @@ public final class ModelWatcher implements ModelSource, AutoCloseable {
     private final AtomicLong loadFailures = new AtomicLong();
     private final AtomicLong untrusted = new AtomicLong();
     private final ModelTrust trust;
+    private final Optional<CheckpointFetcher> fetcher;
     private volatile Throwable failure;
     /** The newest version while it fails to load; touched by the watching thread only. */
     private Retry retry;
@@ -85,9 +86,11 @@ public final class ModelWatcher implements ModelSource, AutoCloseable {
     private final Thread thread;
     private boolean closed;
 
-    private ModelWatcher(KafkaConsumer<String, byte[]> consumer, String topic, ModelTrust trust) {
+    private ModelWatcher(KafkaConsumer<String, byte[]> consumer, String topic, ModelTrust trust,
+                         Optional<CheckpointFetcher> fetcher) {
         this.consumer = consumer;
         this.trust = trust;
+        this.fetcher = fetcher;
         if (consumer == null) {
             this.thread = null;
         } else {
@@ -103,7 +106,7 @@ public final class ModelWatcher implements ModelSource, AutoCloseable {
      * @param models the {@code som.models} topic
      */
     public static ModelWatcher start(KafkaClients clients, Topic<String, byte[]> models) {
-        return start(clients, models, ModelTrust.any());
+        return start(clients, models, ModelTrust.any(), Optional.empty());
     }
 
     /**
@@ -112,10 +115,13 @@ public final class ModelWatcher implements ModelSource, AutoCloseable {
      * @param clients the cluster
      * @param models the {@code som.models} topic
      * @param trust which announced checkpoints may be loaded
+     * @param fetcher copies announced checkpoints from the learner first, when serving has no shared disk
      */
-    public static ModelWatcher start(KafkaClients clients, Topic<String, byte[]> models, ModelTrust trust) {
+    public static ModelWatcher start(KafkaClients clients, Topic<String, byte[]> models, ModelTrust trust,
+                                     Optional<CheckpointFetcher> fetcher) {
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(fetcher, "fetcher");
         Objects.requireNonNull(models, "models");
         Properties props = clients.base("vitsom-serving-models");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -126,14 +132,14 @@ public final class ModelWatcher implements ModelSource, AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, models.keySerde().deserializer(),
                 models.valueSerde().deserializer());
-        ModelWatcher watcher = new ModelWatcher(consumer, models.name(), trust);
+        ModelWatcher watcher = new ModelWatcher(consumer, models.name(), trust, fetcher);
         watcher.thread.start();
         return watcher;
     }
 
     /** A watcher without Kafka that holds no model until one is {@link #offer offered}. */
     public static ModelWatcher withoutKafka() {
-        return new ModelWatcher(null, null, ModelTrust.any());
+        return new ModelWatcher(null, null, ModelTrust.any(), Optional.empty());
     }
 
     /**
@@ -190,8 +196,10 @@ public final class ModelWatcher implements ModelSource, AutoCloseable {
         }
         ServingModel loaded;
         try {
-            trust.check(version.checkpoint(), announcement.value(), announcement.signature());
-            loaded = ServingModel.load(version);
+            Messages.ModelVersion local = fetcher.isEmpty() ? version
+                    : version.withCheckpoint(fetcher.get().fetch(version.checkpoint()).toString());
+            trust.check(local.checkpoint(), announcement.value(), announcement.signature());
+            loaded = ServingModel.load(local);
         } catch (UntrustedModelException e) {
             untrusted.incrementAndGet();
             refuse(version, e.reason() + ": " + e.getMessage());

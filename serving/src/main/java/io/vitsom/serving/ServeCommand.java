@@ -8,6 +8,8 @@ import io.vitsom.stream.cli.HttpCliOptions;
 import io.vitsom.stream.cli.KafkaCliOptions;
 import io.vitsom.stream.cli.TopicOptions;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -79,9 +81,41 @@ public final class ServeCommand implements Callable<Integer> {
             description = "load only models signed with the key in FILE (the learner's --model-key-file)")
     Path modelKeyFile;
 
-    /** Which announced models may be loaded. */
-    ModelTrust trust() throws IOException {
-        return new ModelTrust(Optional.ofNullable(checkpointRoot),
+    @Option(names = "--checkpoint-url", paramLabel = "URL",
+            description = "fetch announced checkpoints from the learner's status server (e.g. http://learner:8082) "
+                    + "into --checkpoint-cache instead of reading the path the model record names: no shared disk")
+    URI checkpointUrl;
+
+    @Option(names = "--checkpoint-cache", paramLabel = "DIR", defaultValue = "runs/serving/checkpoints",
+            description = "where fetched checkpoints go (default: ${DEFAULT-VALUE})")
+    Path checkpointCache;
+
+    @Option(names = "--checkpoint-token-file", paramLabel = "FILE",
+            description = "the learner's --auth-token-file, when its server has one")
+    Path checkpointTokenFile;
+
+    /** Where announced checkpoints come from: the learner over HTTP, or the path the record names. */
+    Optional<CheckpointFetcher> fetcher() throws IOException {
+        if (checkpointUrl == null) {
+            return Optional.empty();
+        }
+        Optional<String> token = Optional.empty();
+        if (checkpointTokenFile != null) {
+            token = Optional.of(Files.readString(checkpointTokenFile).strip());
+            if (token.get().isEmpty()) {
+                throw new IllegalArgumentException("the token file " + checkpointTokenFile + " is empty");
+            }
+        }
+        return Optional.of(new CheckpointFetcher(checkpointUrl, checkpointCache, token));
+    }
+
+    /** Which announced models may be loaded; with a fetcher, only what is in its cache. */
+    ModelTrust trust(Optional<CheckpointFetcher> fetcher) throws IOException {
+        Optional<Path> root = Optional.ofNullable(checkpointRoot).or(() -> fetcher.map(CheckpointFetcher::cache));
+        if (root.isPresent()) {
+            Files.createDirectories(root.get());
+        }
+        return new ModelTrust(root,
                 modelKeyFile == null ? ModelSignatures.none() : ModelSignatures.fromKeyFile(modelKeyFile));
     }
 
@@ -104,10 +138,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServingConfig config = servingConfig();
+        Optional<CheckpointFetcher> fetcher = fetcher();
         ServingHttpConfig http = httpConfig();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServingService service = ServingService.start(config, kafka.clients(),
-                topicOptions.topics(), registry, trust());
+                topicOptions.topics(), registry, trust(fetcher), fetcher);
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {

@@ -82,16 +82,18 @@ public final class ServingService implements AutoCloseable {
      */
     public static ServingService start(ServingConfig config, KafkaClients clients, Topics topics,
                                        MeterRegistry registry) {
-        return start(config, clients, topics, registry, ModelTrust.any());
+        return start(config, clients, topics, registry, ModelTrust.any(), Optional.empty());
     }
 
     /**
      * {@link #start(ServingConfig, KafkaClients, Topics, MeterRegistry)} loading only the models {@code trust}
-     * accepts ({@code --checkpoint-root}, {@code --model-key-file}).
+     * accepts ({@code --checkpoint-root}, {@code --model-key-file}), fetched by {@code fetcher} from the learner
+     * first when given ({@code --checkpoint-url}).
      */
     public static ServingService start(ServingConfig config, KafkaClients clients, Topics topics,
-                                       MeterRegistry registry, ModelTrust trust) {
-        return start(config, clients, topics, registry, trust, UnaryOperator.identity());
+                                       MeterRegistry registry, ModelTrust trust,
+                                       Optional<CheckpointFetcher> fetcher) {
+        return start(config, clients, topics, registry, trust, fetcher, UnaryOperator.identity());
     }
 
     /**
@@ -100,11 +102,12 @@ public final class ServingService implements AutoCloseable {
      */
     static ServingService start(ServingConfig config, KafkaClients clients, Topics topics, MeterRegistry registry,
                                 UnaryOperator<ModelSource> streamModels) {
-        return start(config, clients, topics, registry, ModelTrust.any(), streamModels);
+        return start(config, clients, topics, registry, ModelTrust.any(), Optional.empty(), streamModels);
     }
 
     private static ServingService start(ServingConfig config, KafkaClients clients, Topics topics,
                                         MeterRegistry registry, ModelTrust trust,
+                                        Optional<CheckpointFetcher> fetcher,
                                         UnaryOperator<ModelSource> streamModels) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(trust, "trust");
@@ -124,7 +127,7 @@ public final class ServingService implements AutoCloseable {
             LOG.warn("serving loads any checkpoint a {} record names; on a shared cluster set --checkpoint-root "
                     + "(and --model-key-file)", topics.models().name());
         }
-        ModelWatcher models = ModelWatcher.start(clients, topics.models(), trust);
+        ModelWatcher models = ModelWatcher.start(clients, topics.models(), trust, fetcher);
         TopologyWindow window = new TopologyWindow(config.topologyWindow());
         window.bindTo(registry);
         ServingMetrics metrics = new ServingMetrics(registry, models);

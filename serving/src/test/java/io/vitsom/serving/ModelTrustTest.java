@@ -91,7 +91,7 @@ class ModelTrustTest {
                 TOPICS.createMissing(admin, (short) 1, Duration.ofSeconds(30));
             }
             ModelTrust trust = new ModelTrust(Optional.of(tmp.resolve("ckpt")), ModelSignatures.none());
-            try (ModelWatcher watcher = ModelWatcher.start(clients, TOPICS.models(), trust);
+            try (ModelWatcher watcher = ModelWatcher.start(clients, TOPICS.models(), trust, Optional.empty());
                     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                             kafka.bootstrapServers()), TOPICS.models().keySerde().serializer(),
                             TOPICS.models().valueSerde().serializer())) {
@@ -130,7 +130,7 @@ class ModelTrustTest {
     }
 
     /** A tiny checkpoint whose provenance records its version, as the learner's do. */
-    private static Path learnerCheckpoint(Path dir, long version) throws Exception {
+    static Path learnerCheckpoint(Path dir, long version) throws Exception {
         ObjectNode provenance = JsonNodeFactory.instance.objectNode().put("kind", "stream").put("version", version);
         try (NDManager manager = NDManager.newBaseManager()) {
             VitSom model = VitSom.builder().setConfig(Fixtures.tinyConfig()).build();

@@ -56,6 +56,12 @@ public final class Messages {
             offsets = offsets == null ? Map.of() : Map.copyOf(offsets);
         }
 
+        /** This version with its checkpoint at another path (a local copy of the announced one). */
+        public ModelVersion withCheckpoint(String newCheckpoint) {
+            return new ModelVersion(version, step, imagesTrained, newCheckpoint, created, codeVersion, seed, rows, cols,
+                    topology, offsets, driftMean, driftMax);
+        }
+
         /** A version without prototype drift: the first of a lineage, or one not published by the learner. */
         public ModelVersion(long version, long step, long imagesTrained, String checkpoint, String created,
                             String codeVersion, long seed, int rows, int cols, String topology,

@@ -168,10 +168,14 @@ public final class Checkpoint {
             p.getArray().set(FloatBuffer.wrap(array.floats()));
         }
         Map<String, float[]> moments = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir.resolve("optimizer"))) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString().replaceFirst("\\.npy$", "");
-                moments.put(name, readArray(dir, f).floats());
+        // No optimizer folder is no moments, as an empty one is: a copy made from the manifest (which names files,
+        // not folders) has none when the checkpoint was saved without optimizer state.
+        if (Files.isDirectory(dir.resolve("optimizer"))) {
+            try (Stream<Path> files = Files.list(dir.resolve("optimizer"))) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString().replaceFirst("\\.npy$", "");
+                    moments.put(name, readArray(dir, f).floats());
+                }
             }
         }
         Metadata metadata = new Metadata(meta.path("step").asLong(),
