@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# A replay soak of the whole pipeline (`./vitsom run`) at a fixed rate: samples the process's RSS and the services'
-# counters every minute, then reads som.assignments with kcat (Debian package `kcat`) for the end-to-end latency
-# (assignment record time minus the image's event time). Measures; asserts nothing. Writes soak.json and soak.md.
+# A replay soak of the whole pipeline (`./vitsom run`) at a fixed rate: every minute it samples the process's RSS,
+# the services' counters, and the end-to-end latency of 200 assignments read live from som.assignments with kcat
+# (Debian package `kcat`): the time a line arrives here minus the image's event time (the assignment record's own
+# timestamp is the input's, so it cannot be used). Measures; asserts nothing. Writes soak.json and soak.md; RSS growth
+# is measured from the first sample after 5 minutes (heap growth while the JVMs warm up is not a leak).
 #   bench/load/soak.sh [MINUTES] [RATE] [OUT]      defaults: 30 minutes, 100 images/s, runs/soak
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +20,7 @@ until grep -q "everything is up" "$out/run.log"; do
   sleep 1
 done
 serving=$(grep -o 'serving *http://[^ ]*' "$out/run.log" | head -1 | awk '{print $2}')
+bootstrap=$(grep -o 'kafka *[0-9.]*:[0-9]*' "$out/run.log" | head -1 | awk '{print $2}')
 echo "soak: $minutes min at $rate images/s, pid $pid, serving $serving, $(nproc) cores; samples in $out/samples.tsv"
 metric() { curl -fsS "$serving/metrics" 2>/dev/null | awk -v m="$1" '$1 ~ "^"m {s += $2} END {printf "%.0f", s}'; }
 printf 'seconds\trss_kib\tserving_images\tlearner_images\tvalidation_rejected\tlearner_lag\n' > "$out/samples.tsv"
@@ -29,29 +32,31 @@ while [ "$(date +%s)" -lt "$end" ] && kill -0 "$pid" 2>/dev/null; do
     "$(metric vitsom_learner_images_total)" \
     "$(curl -fsS "$serving/metrics" 2>/dev/null | awk '/^vitsom_ingest_records_total/ && /source="validation"/ && /outcome="rejected"/ {s += $2} END {printf "%.0f", s}')" \
     "$(metric vitsom_learner_consumer_lag)" >> "$out/samples.tsv"
-  sleep 60
+  # 200 assignments as they arrive, each stamped with this machine's clock (ms) on arrival.
+  timeout 30 kcat -b "$bootstrap" -C -t som.assignments -o end -c 200 -q -u -f '%s\n' 2>/dev/null \
+    | while IFS= read -r line; do echo "$(date +%s%3N) $line"; done >> "$out/latency.txt" || true
+  sleep 30
 done
-bootstrap=$(grep -o 'kafka *[0-9.]*:[0-9]*' "$out/run.log" | head -1 | awk '{print $2}')
-kcat -b "$bootstrap" -C -t som.assignments -o beginning -e -q -f '%T %s\n' > "$out/assignments.txt" || true
 kill -TERM "$pid" 2>/dev/null || true
 wait "$pid" || true
 python3 - "$out" "$minutes" "$rate" <<'PY'
 import json, sys, statistics
 out, minutes, rate = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 lat = []
-for line in open(f"{out}/assignments.txt"):
-    ts, _, value = line.partition(" ")
+for line in open(f"{out}/latency.txt"):
+    arrived, _, value = line.partition(" ")
     try:
-        lat.append(int(ts) - json.loads(value)["event_time"])
+        lat.append(int(arrived) - json.loads(value)["event_time"])
     except (ValueError, KeyError):
         pass
 rows = [l.rstrip("\n").split("\t") for l in open(f"{out}/samples.tsv")][1:]
-rss = [int(r[1]) for r in rows if r[1] != "0"]
+rss = [int(r[1]) for r in rows if r[1] != "0" and int(r[0]) >= 300] or [int(r[1]) for r in rows if r[1] != "0"]
 lat.sort()
 pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))] if lat else None
 result = {
-    "minutes": minutes, "rate": rate, "assignments": len(lat),
-    "throughput_per_s": len(lat) / (minutes * 60),  # includes the start-up minutes before the first model
+    "minutes": minutes, "rate": rate, "latency_samples": len(lat),
+    "serving_images": int(rows[-1][2]) if rows else None,
+    "throughput_per_s": (int(rows[-1][2]) - int(rows[0][2])) / max(1, int(rows[-1][0]) - int(rows[0][0])) if rows else None,
     "latency_ms": {"p50": pct(50), "p99": pct(99), "max": lat[-1] if lat else None},
     "rss_kib_start": rss[0] if rss else None, "rss_kib_end": rss[-1] if rss else None,
     "rss_growth": (rss[-1] / rss[0] - 1) if len(rss) > 1 else None,
@@ -61,9 +66,9 @@ result = {
 }
 json.dump(result, open(f"{out}/soak.json", "w"), indent=2)
 with open(f"{out}/soak.md", "w") as md:
-    md.write("| minutes | rate | assignments | throughput/s | e2e p50 ms | e2e p99 ms | RSS start MiB | RSS end MiB | "
+    md.write("| minutes | rate | images assigned | assigned/s | e2e p50 ms | e2e p99 ms | RSS at 5 min MiB | RSS end MiB | "
              "rejected | learner lag at end |\n|---|---|---|---|---|---|---|---|---|---|\n")
-    md.write(f"| {minutes:g} | {rate:g} | {len(lat)} | {result['throughput_per_s']:.1f} | {pct(50)} | {pct(99)} | "
+    md.write(f"| {minutes:g} | {rate:g} | {result['serving_images']} | {result['throughput_per_s']:.1f} | {pct(50)} | {pct(99)} | "
              f"{(rss[0] >> 10) if rss else '-'} | {(rss[-1] >> 10) if rss else '-'} | {result['validation_rejected']} | "
              f"{result['learner_lag_end']} |\n")
 print(json.dumps(result, indent=2))

@@ -1,5 +1,6 @@
 package io.vitsom.app;
 
+import io.vitsom.app.faults.BenchFaultsCommand;
 import io.vitsom.bench.BenchCommand;
 import io.vitsom.bench.BenchStepCommand;
 import io.vitsom.bench.CheckReferenceCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Self-organizing maps on vision transformers (ViT-SOM) over image streams, on DJL + PyTorch.",
         subcommands = {RunCommand.class, BenchStreamCommand.class, LearnCommand.class, ServeCommand.class,
                 DashboardCommand.class, IngestCommand.class, BenchCommand.class, EvalCommand.class,
-                BenchSuiteCommand.class,
+                BenchSuiteCommand.class, BenchFaultsCommand.class,
                 BenchStepCommand.class, CheckReferenceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
