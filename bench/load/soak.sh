@@ -2,8 +2,9 @@
 # A replay soak of the whole pipeline (`./vitsom run`) at a fixed rate: every minute it samples the process's RSS,
 # the services' counters, and the end-to-end latency of 200 assignments read live from som.assignments with kcat
 # (Debian package `kcat`): the time a line arrives here minus the image's event time (the assignment record's own
-# timestamp is the input's, so it cannot be used). Measures; asserts nothing. Writes soak.json and soak.md; RSS growth
-# is measured from the first sample after 5 minutes (heap growth while the JVMs warm up is not a leak).
+# timestamp is the input's, so it cannot be used). Measures; asserts nothing. Writes soak.json and soak.md. Latency
+# counts from the second minute on (images replayed before the first model are held until it exists, by design), RSS
+# growth from the first sample after 5 minutes (heap growth while the JVMs warm up is not a leak).
 #   bench/load/soak.sh [MINUTES] [RATE] [OUT]      defaults: 30 minutes, 100 images/s, runs/soak
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,14 +40,15 @@ while [ "$(date +%s)" -lt "$end" ] && kill -0 "$pid" 2>/dev/null; do
 done
 kill -TERM "$pid" 2>/dev/null || true
 wait "$pid" || true
-python3 - "$out" "$minutes" "$rate" <<'PY'
-import json, sys, statistics
-out, minutes, rate = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+python3 - "$out" "$minutes" "$rate" "$start" <<'PY'
+import json, sys
+out, minutes, rate, start = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 lat = []
 for line in open(f"{out}/latency.txt"):
     arrived, _, value = line.partition(" ")
     try:
-        lat.append(int(arrived) - json.loads(value)["event_time"])
+        if int(arrived) >= (start + 60) * 1000:
+            lat.append(int(arrived) - json.loads(value)["event_time"])
     except (ValueError, KeyError):
         pass
 rows = [l.rstrip("\n").split("\t") for l in open(f"{out}/samples.tsv")][1:]

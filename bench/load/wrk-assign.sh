@@ -17,4 +17,4 @@ curl -fsS ${TOKEN:+-H "Authorization: Bearer $TOKEN"} "$health" >/dev/null \
   || { echo "wrk-assign: $health is not UP yet (no model in service?)" >&2; exit 1; }
 echo "wrk-assign: $url, $connections connections, $threads threads, ${seconds}s, $(nproc) cores, $(date -u +%FT%TZ)"
 IMAGE="${IMAGE:-$here/digit-7.png}" TOKEN="${TOKEN:-}" wrk -t "$threads" -c "$connections" -d "${seconds}s" \
-  --latency -s "$here/assign.lua" "$url"
+  --latency --timeout 10s -s "$here/assign.lua" "$url"
