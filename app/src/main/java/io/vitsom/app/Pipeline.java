@@ -208,7 +208,8 @@ public final class Pipeline implements AutoCloseable {
         String host = http.host();
         String shown = http.shownHost();
         ServingHttpVerticle servingHttp = new ServingHttpVerticle(ServingHttpConfig.defaults()
-                .withAddress(host, settings.servingPort()).withAuth(http.auth()), serving.models(), registry,
+                .withAddress(host, settings.servingPort()).withAuth(http.auth())
+                .withLimits(settings.validation().limits()), serving.models(), registry,
                 serving::health);
         deploy(servingHttp);
         endpoints.put("serving", "http://" + shown + ":" + servingHttp.actualPort() + "  (POST /v1/assign, GET /v1/model)");

@@ -1,8 +1,11 @@
 package io.vitsom.ingest;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitsom.model.config.ConfigLoader;
+import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
+import io.vitsom.stream.ValidationConfig;
 import io.vitsom.stream.cli.KafkaCliOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,12 +52,28 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--topic", defaultValue = "images", description = "topic to write to (default: ${DEFAULT-VALUE})")
     String topic;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "the model config the running validation checks against: a dataset whose images do not "
+                    + "fit it is refused before anything is sent")
+    Path modelConfig;
+
     @Override
     public Integer call() throws Exception {
         Topics topics = TopicSetup.withImages(topic);
         ReplayConfig config = new ReplayConfig(ReplayConfig.Split.parse(split), limit, rate, loop, topics.images(),
                 ReplayConfig.DEFAULT_PROGRESS_INTERVAL);
         Path dataset = DatasetLocator.standard().locate(Optional.ofNullable(data));
+        if (modelConfig != null) {
+            // Validation would reject every image one by one, visible only in its DLQ and metrics.
+            String wanted = ValidationConfig.strict(ConfigLoader.load(modelConfig)).shape();
+            String images = DatasetLoader.peekShape(dataset);
+            if (!images.equals(wanted)) {
+                spec.commandLine().getErr().println("error: the images of " + dataset + " are " + images + " but "
+                        + modelConfig + " reads " + wanted + ", so validation would reject every one; replay a "
+                        + "dataset of " + wanted + " images, or run validation with --resize (and --convert)");
+                return 2;
+            }
+        }
         KafkaClients clients = kafka.clients();
         try {
             TopicSetup.ensure(clients, topics, Duration.ofSeconds(30), "vitsom-replay-admin");

@@ -73,4 +73,22 @@ class IngestCommandTest {
         assertThat(cli.execute()).isZero();
         assertThat(out.toString()).contains("replay").contains("watch").contains("http").contains("validate");
     }
+
+    @Test
+    void replayRefusesADatasetThatDoesNotFitTheNamedConfigBeforeContactingKafka(@org.junit.jupiter.api.io.TempDir
+                                                                                Path tmp) throws Exception {
+        java.nio.ByteBuffer idx = java.nio.ByteBuffer.allocate(16 + 16 * 16);
+        idx.putInt(0x00000803).putInt(1).putInt(16).putInt(16);
+        java.nio.file.Files.write(tmp.resolve("train-images-idx3-ubyte"), idx.array());
+        StringWriter err = new StringWriter();
+        CommandLine cli = cli();
+        cli.getSubcommands().get("replay").setErr(new PrintWriter(err));
+
+        int code = cli.execute("replay", "--bootstrap", "127.0.0.1:1", "--data", tmp.toString(), "--config",
+                "../configs/vit_som_mnist.yaml");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("error: the images of " + tmp + " are 1x16x16 but "
+                + "../configs/vit_som_mnist.yaml reads 1x28x28").contains("--resize").doesNotContain("\n");
+    }
 }

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vitsom.stream.ModelSignatures;
 import io.vitsom.stream.cli.HttpCliOptions;
+import io.vitsom.stream.cli.ImageLimitOptions;
 import io.vitsom.stream.cli.KafkaCliOptions;
 import io.vitsom.stream.cli.TopicOptions;
 import java.io.IOException;
@@ -129,11 +130,15 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The HTTP settings the options stand for. */
     ServingHttpConfig httpConfig() {
-        return ServingHttpConfig.defaults().withAddress(httpOptions.host(), port).withAuth(httpOptions.auth());
+        return ServingHttpConfig.defaults().withAddress(httpOptions.host(), port).withAuth(httpOptions.auth())
+                .withLimits(imageLimits.limits());
     }
 
     @Mixin
     TopicOptions topicOptions = new TopicOptions();
+
+    @Mixin
+    ImageLimitOptions imageLimits = new ImageLimitOptions();
 
     @Override
     public Integer call() throws Exception {

@@ -1,5 +1,6 @@
 package io.vitsom.serving;
 
+import io.vitsom.model.data.ImageLimits;
 import io.vitsom.stream.http.BearerAuth;
 import io.vitsom.stream.http.HttpServers;
 import java.util.Objects;
@@ -15,9 +16,11 @@ import java.util.Objects;
  * @param maxPending most {@code POST /v1/assign} requests admitted at once (their body being read, waiting for a
  *     worker, or in inference); one more is answered 503 with {@code Retry-After} before its body is read
  * @param auth the token every route but {@code /health} and {@code /metrics} needs ({@link BearerAuth#none()}: none)
+ * @param limits the largest image {@code POST /v1/assign} decodes (bytes, and pixels its header claims); larger ones
+ *     are answered 413 {@code too-large-image}
  */
 public record ServingHttpConfig(String host, int port, int workerThreads, long maxBodyBytes, int maxPending,
-                                BearerAuth auth) {
+                                BearerAuth auth, ImageLimits limits) {
     /** Default port. */
     public static final int DEFAULT_PORT = 8080;
     /** Default inference threads. */
@@ -33,6 +36,7 @@ public record ServingHttpConfig(String host, int port, int workerThreads, long m
     public ServingHttpConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(limits, "limits");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
@@ -58,26 +62,32 @@ public record ServingHttpConfig(String host, int port, int workerThreads, long m
      */
     public static ServingHttpConfig defaults() {
         return new ServingHttpConfig(HttpServers.DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WORKER_THREADS,
-                10L * 1024 * 1024, DEFAULT_PENDING_PER_WORKER * DEFAULT_WORKER_THREADS, BearerAuth.none());
+                10L * 1024 * 1024, DEFAULT_PENDING_PER_WORKER * DEFAULT_WORKER_THREADS, BearerAuth.none(),
+                ImageLimits.DEFAULT);
     }
 
     /** The same settings on another address and port. */
     public ServingHttpConfig withAddress(String newHost, int newPort) {
-        return new ServingHttpConfig(newHost, newPort, workerThreads, maxBodyBytes, maxPending, auth);
+        return new ServingHttpConfig(newHost, newPort, workerThreads, maxBodyBytes, maxPending, auth, limits);
     }
 
     /** The same settings with another number of inference threads and admitted requests. */
     public ServingHttpConfig withCapacity(int newWorkerThreads, int newMaxPending) {
-        return new ServingHttpConfig(host, port, newWorkerThreads, maxBodyBytes, newMaxPending, auth);
+        return new ServingHttpConfig(host, port, newWorkerThreads, maxBodyBytes, newMaxPending, auth, limits);
     }
 
     /** The same settings with another body limit. */
     public ServingHttpConfig withMaxBodyBytes(long newMaxBodyBytes) {
-        return new ServingHttpConfig(host, port, workerThreads, newMaxBodyBytes, maxPending, auth);
+        return new ServingHttpConfig(host, port, workerThreads, newMaxBodyBytes, maxPending, auth, limits);
     }
 
     /** The same settings with another auth. */
     public ServingHttpConfig withAuth(BearerAuth newAuth) {
-        return new ServingHttpConfig(host, port, workerThreads, maxBodyBytes, maxPending, newAuth);
+        return new ServingHttpConfig(host, port, workerThreads, maxBodyBytes, maxPending, newAuth, limits);
+    }
+
+    /** The same settings with other image limits. */
+    public ServingHttpConfig withLimits(ImageLimits newLimits) {
+        return new ServingHttpConfig(host, port, workerThreads, maxBodyBytes, maxPending, auth, newLimits);
     }
 }

@@ -205,7 +205,7 @@ public final class ServingHttpVerticle extends AbstractVerticle {
         }
         try (ServingModel.Lease held = lease.get()) {
             ServingModel model = held.model();
-            ImageInput input = ImageInput.of(image, model.validation());
+            ImageInput input = ImageInput.of(image, model.validation().withLimits(config.limits()));
             if (input instanceof ImageInput.Invalid invalid) {
                 return new Invalid(invalid);
             }

@@ -319,6 +319,22 @@ class ServingHttpVerticleTest {
     }
 
     @Test
+    void anImageAboveTheConfiguredPixelLimitIs413TooLargeImage(Vertx vertx, VertxTestContext test) {
+        models.offer(AssignmentTopologyTest.version(1, checkpoint));
+        int pixels = io.vitsom.stream.testing.Fixtures.SIZE * io.vitsom.stream.testing.Fixtures.SIZE;
+        deployWith(vertx, ServingHttpConfig.defaults().withLimits(
+                        io.vitsom.model.data.ImageLimits.DEFAULT.withMaxPixels(pixels - 1)), models, registry)
+                .compose(limited -> limited.post("/v1/assign")
+                        .sendBuffer(Buffer.buffer(io.vitsom.stream.testing.Fixtures.pngImages(1, 3)[0])))
+                .onComplete(test.succeeding(response -> test.verify(() -> {
+                    assertThat(response.statusCode()).isEqualTo(413);
+                    assertThat(response.bodyAsJsonObject().getString("reason"))
+                            .isEqualTo(ImageDecodeException.TOO_LARGE);
+                    test.completeNow();
+                })));
+    }
+
+    @Test
     void aFailureOfTheServerIs500WithAnErrorIdAndNeverTheExceptionText(Vertx vertx, VertxTestContext test) {
         String secret = "disk /var/lib/vitsom/checkpoints/v000007 vanished";
         ModelSource failing = new ModelSource() {
