@@ -2,9 +2,9 @@
 # A replay soak of the whole pipeline (`./vitsom run`) at a fixed rate: every minute it samples the process's RSS,
 # the services' counters, and the end-to-end latency of 200 assignments read live from som.assignments with kcat
 # (Debian package `kcat`): the time a line arrives here minus the image's event time (the assignment record's own
-# timestamp is the input's, so it cannot be used). Measures; asserts nothing. Writes soak.json and soak.md. Latency
-# counts from the second minute on (images replayed before the first model are held until it exists, by design), RSS
-# growth from the first sample after 5 minutes (heap growth while the JVMs warm up is not a leak).
+# timestamp is the input's, so it cannot be used). Measures; asserts nothing. Writes soak.json and soak.md. The clock
+# starts when serving has a model, latency counts from 30 s after that (images held before the first model drain
+# first), RSS growth from the first sample after 5 minutes (heap growth while the JVMs warm up is not a leak).
 #   bench/load/soak.sh [MINUTES] [RATE] [OUT]      defaults: 30 minutes, 100 images/s, runs/soak
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -25,6 +25,8 @@ bootstrap=$(grep -o 'kafka *[0-9.]*:[0-9]*' "$out/run.log" | head -1 | awk '{pri
 echo "soak: $minutes min at $rate images/s, pid $pid, serving $serving, $(nproc) cores; samples in $out/samples.tsv"
 metric() { curl -fsS "$serving/metrics" 2>/dev/null | awk -v m="$1" '$1 ~ "^"m {s += $2} END {printf "%.0f", s}'; }
 printf 'seconds\trss_kib\tserving_images\tlearner_images\tvalidation_rejected\tlearner_lag\n' > "$out/samples.tsv"
+# The clock starts once serving has a model (images replayed before it are held until then, by design).
+until curl -fsS "$serving/health" >/dev/null 2>&1; do sleep 1; done
 start=$(date +%s)
 end=$(( start + minutes * 60 ))
 while [ "$(date +%s)" -lt "$end" ] && kill -0 "$pid" 2>/dev/null; do
@@ -47,7 +49,7 @@ lat = []
 for line in open(f"{out}/latency.txt"):
     arrived, _, value = line.partition(" ")
     try:
-        if int(arrived) >= (start + 60) * 1000:
+        if int(arrived) >= (start + 30) * 1000:
             lat.append(int(arrived) - json.loads(value)["event_time"])
     except (ValueError, KeyError):
         pass
