@@ -9,6 +9,8 @@ import io.vitsom.bench.suite.BenchSuiteCommand;
 import io.vitsom.dashboard.DashboardCommand;
 import io.vitsom.ingest.IngestCommand;
 import io.vitsom.learner.LearnCommand;
+import io.vitsom.learner.novel.PromoteCommand;
+import io.vitsom.learner.novel.ReleaseNovelCommand;
 import io.vitsom.serving.ServeCommand;
 import io.vitsom.model.checkpoint.CodeVersion;
 import io.vitsom.model.config.ConfigException;
@@ -23,8 +25,10 @@ import picocli.CommandLine.Command;
         description = "Self-organizing maps on vision transformers (ViT-SOM) over image streams, on DJL + PyTorch.",
         subcommands = {RunCommand.class, BenchStreamCommand.class, LearnCommand.class, ServeCommand.class,
                 DashboardCommand.class, IngestCommand.class, BenchCommand.class, EvalCommand.class,
-                BenchSuiteCommand.class, BenchFaultsCommand.class,
-                BenchStepCommand.class, CheckReferenceCommand.class, CommandLine.HelpCommand.class})
+                BenchSuiteCommand.class, BenchFaultsCommand.class, ReleaseNovelCommand.class, PromoteCommand.class,
+                BenchStepCommand.class, CheckReferenceCommand.class, io.vitsom.bench.drift.BenchDriftCommand.class,
+                BenchColdStartCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -14,6 +14,8 @@ import io.vitsom.ingest.ValidationService;
 import io.vitsom.ingest.ValidationServiceConfig;
 import io.vitsom.learner.LearnCommand;
 import io.vitsom.learner.LearnerConfig;
+import io.vitsom.learner.LearnerRoutes;
+import io.vitsom.learner.novel.NovelRelease;
 import io.vitsom.learner.LearnerMetrics;
 import io.vitsom.learner.LearnerOptions;
 import io.vitsom.learner.OnlineLearner;
@@ -28,7 +30,6 @@ import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
 import io.vitsom.stream.ValidationConfig;
 import io.vitsom.stream.http.BearerAuth;
-import io.vitsom.stream.http.CheckpointFiles;
 import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.StatusVerticle;
 import java.io.IOException;
@@ -220,16 +221,18 @@ public final class Pipeline implements AutoCloseable {
         deploy(ingestHttp);
         endpoints.put("ingest", "http://" + shown + ":" + ingestHttp.actualPort() + "  (POST /v1/images)");
 
+        NovelRelease release = new NovelRelease(clients, topics, learner::freshImagesTrained, learner::modelVersion);
         StatusVerticle learnerStatus = new StatusVerticle(host, settings.learnerPort(), registry, this::learnerHealth,
-                http.auth(), router -> CheckpointFiles.add(router, work.resolve("checkpoints")));
+                http.auth(), router -> LearnerRoutes.add(router, work.resolve("checkpoints"), () -> learner,
+                        () -> release));
         deploy(learnerStatus);
-        endpoints.put("learner", "http://" + shown + ":" + learnerStatus.actualPort() + "  (GET /health, /metrics)");
+        endpoints.put("learner", "http://" + shown + ":" + learnerStatus.actualPort() + "  (GET /health, /metrics; POST /v1/shadow/promote, /v1/novel/release)");
 
         StatusVerticle validationStatus = new StatusVerticle(host, settings.validationPort(), registry,
                 this::validationHealth, http.auth());
         deploy(validationStatus);
         endpoints.put("validation", "http://" + shown + ":" + validationStatus.actualPort()
-                + "  (GET /health, /metrics)");
+                + "  (GET /health, /metrics; POST /v1/shadow/promote, /v1/novel/release)");
 
         List<DashboardConfig.Link> links = new ArrayList<>();
         links.add(new DashboardConfig.Link("serving model", "http://" + shown + ":" + servingHttp.actualPort()

@@ -8,6 +8,8 @@ import io.vitsom.ingest.ReplayConfig;
 import io.vitsom.learner.LearnerOptions;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.stream.KafkaClients;
+import io.vitsom.stream.Messages;
 import io.vitsom.stream.Topics;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,6 +36,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real browser while the whole chain runs: MNIST is replayed (looping) through validation,
  * the learner and serving, and Debian's Chromium, driven over the DevTools protocol, loads the page until the
- * prototype mosaic, the other map pictures, the metric charts, the live assignments, the model history and the
- * consumer lag are all on screen, without a reload. Then it takes a screenshot, a build artifact:
- * {@code <build dir>/dashboard.png}.
+ * prototype mosaic, the other map pictures, the metric charts, the live assignments, the model history, the
+ * consumer lag, the map events and the learner's plasticity are all on screen, without a reload. The test publishes
+ * one map event and one learning state itself (whatever the learner publishes besides), the event with markup in
+ * its text, which must show as text. Then it takes a screenshot, a build artifact: {@code <build dir>/dashboard.png}.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DashboardBrowserTest {
@@ -64,10 +71,17 @@ class DashboardBrowserTest {
               live: document.querySelectorAll('#live tbody tr').length,
               models: document.querySelectorAll('#models tbody tr').length,
               lag: document.querySelectorAll('#lag tbody tr').length,
+              events: document.querySelectorAll('#events tbody tr').length,
+              eventsText: document.querySelector('#events tbody').textContent,
+              injected: document.querySelectorAll('#events img, #events b').length + (window.__xss ? 1 : 0),
+              plasticity: document.getElementById('plasticity-value').textContent,
               connection: document.getElementById('chip-connection').textContent,
               model: document.getElementById('chip-model').textContent,
               height: document.documentElement.scrollHeight
             })""";
+
+    /** A map event whose text is markup: the page must show it as text (and never run its handler). */
+    private static final String EVENT_MESSAGE = "<img src=x onerror=\"window.__xss=1\"> <b>browser test</b> drift";
 
     @TempDir
     Path work;
@@ -85,6 +99,7 @@ class DashboardBrowserTest {
                 LearnerOptions.defaults().withCheckpoints(5, Duration.ZERO));
 
         try (Pipeline pipeline = Pipeline.start(settings); Browser browser = Browser.start(work.resolve("chromium"))) {
+            publishLearnerEvents(pipeline.bootstrapServers());
             String url = pipeline.endpoints().get("dashboard");
             DevTools page = browser.page();
             page.call("Page.enable", new JsonObject());
@@ -97,6 +112,9 @@ class DashboardBrowserTest {
             assertThat(shown.getString("connection")).isEqualTo("live");
             assertThat(shown.getString("model")).startsWith("model v");
             assertThat(page.exceptions()).as("JavaScript errors on the page").isEmpty();
+            assertThat(shown.getString("eventsText")).as("the event's markup shown as text").contains(EVENT_MESSAGE);
+            assertThat(shown.getInteger("injected")).as("elements or script from Kafka strings").isZero();
+            assertThat(shown.getString("plasticity")).as("plasticity as a number").matches("\\d+(\\.\\d+)?(e-\\d+)?");
 
             // The whole page, not only the first screen.
             int height = shown.getInteger("height");
@@ -110,6 +128,30 @@ class DashboardBrowserTest {
             Path screenshot = buildDir().resolve("dashboard.png");
             Files.write(screenshot, png);
             System.out.println("dashboard screenshot: " + screenshot);
+        }
+    }
+
+    /**
+     * One drift event on {@code som.events} and one state on {@code som.learning}, as the learner publishes them
+     * (the topics are created if the learner has not yet).
+     */
+    private static void publishLearnerEvents(String bootstrap) throws Exception {
+        Topics topics = Topics.defaults();
+        KafkaClients clients = KafkaClients.of(bootstrap);
+        try (Admin admin = clients.admin("browser-test")) {
+            topics.createMissing(admin, (short) 1, Duration.ofSeconds(30));
+        }
+        String now = java.time.Instant.now().toString();
+        Messages.MapEvent drift = new Messages.MapEvent("drift", "quantization_error", "page_hinkley", 0.05, now, 0,
+                0, EVENT_MESSAGE);
+        Messages.LearningState learning = new Messages.LearningState(now, 0, 0, 0, 0, 0, 0, 0, 0.875, 1, 1e-3, 0, 1, 0,
+                true, new Messages.MapQuality(0.5, 0.1), new Messages.MapQuality(0.45, 0.08));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(clients.base("browser-test"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.events().name(), "drift".getBytes(StandardCharsets.UTF_8),
+                    Messages.toJson(drift))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topics.learning().name(), Messages.toJson(learning)))
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -127,7 +169,8 @@ class DashboardBrowserTest {
                 if (count.applyAsInt("prototypes") > 0 && count.applyAsInt("umatrix") > 0
                         && count.applyAsInt("hits") > 0 && count.applyAsInt("labels") > 0
                         && count.applyAsInt("points") >= 5 && count.applyAsInt("live") > 0
-                        && count.applyAsInt("models") >= 2 && count.applyAsInt("lag") > 0) {
+                        && count.applyAsInt("models") >= 2 && count.applyAsInt("lag") > 0
+                        && count.applyAsInt("events") > 0 && !seen.getString("plasticity", "").isEmpty()) {
                     return last;
                 }
             }

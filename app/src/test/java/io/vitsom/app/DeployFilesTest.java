@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -31,11 +32,23 @@ import picocli.CommandLine.ParseResult;
  * configuration and the rules, every service Prometheus scrapes runs in docker-compose.yml on the port scraped, every
  * command the compose file gives the image is a valid {@code vitsom} command line, mounted files exist, learner and
  * serving share the checkpoint volume, Grafana's provisioning points at the dashboard and the datasource it uses,
- * and the README documents every alert and panel. Docker itself cannot run here (see deploy/README.md).
+ * the README documents every alert and panel, every dashboard query parses as PromQL, and the continual-learning
+ * panels and the drift annotation use the learner's metrics. Docker itself cannot run here (see deploy/README.md).
  */
 class DeployFilesTest {
     private static final Set<String> PANEL_TYPES = Set.of("row", "stat", "timeseries");
     private static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9_.-]+):(\\d+)");
+    /** The row of the learner's continual-learning panels. */
+    private static final String LEARNING_ROW = "Continual learning";
+    /** What the learner exports about continual learning (drift detection, rehearsal, shadow map). */
+    private static final Set<String> LEARNING_METRICS = Set.of(
+            "vitsom_learner_fresh_images_total", "vitsom_learner_rehearsed_images_total",
+            "vitsom_learner_fresh_images_per_second", "vitsom_learner_rehearsed_images_per_second",
+            "vitsom_learner_rehearsal_reservoir_images", "vitsom_learner_plasticity",
+            "vitsom_som_drift_detections_total", "vitsom_learner_novel_images_total",
+            "vitsom_learner_units_reseeded_total", "vitsom_learner_shadow_active",
+            "vitsom_learner_map_quantization_error", "vitsom_learner_map_topographic_error",
+            "vitsom_learner_drift_detectors_armed");
 
     @Test
     void promtoolAcceptsTheConfigurationAndTheRules() throws Exception {
@@ -306,6 +319,92 @@ class DeployFilesTest {
                 assertThat(description).as("description of %s names %s", title, metric).contains(family(metric));
             }
         }
+    }
+
+    @Test
+    void continualLearningPanelsShowTheLearnersMetrics() throws Exception {
+        Map<String, Set<String>> metricsByPanel = new LinkedHashMap<>();
+        String row = null;
+        for (JsonNode panel : DeployFixtures.dashboard().path("panels")) {
+            if (panel.path("type").asText().equals("row")) {
+                row = panel.path("title").asText();
+                continue;
+            }
+            if (row == null || !row.startsWith(LEARNING_ROW)) {
+                continue;
+            }
+            Set<String> used = new HashSet<>();
+            for (JsonNode target : panel.path("targets")) {
+                used.addAll(DeployFixtures.metricNames(target.path("expr").asText()));
+            }
+            metricsByPanel.put(panel.path("title").asText(), used);
+        }
+        assertThat(metricsByPanel).as("panels of the row \"%s\"", LEARNING_ROW).isNotEmpty();
+        metricsByPanel.forEach((title, used) -> assertThat(LEARNING_METRICS)
+                .as("metrics of panel %s are the learner's continual-learning metrics", title).containsAll(used));
+        // Plasticity, fresh vs rehearsed, novel images, detections by series, live vs shadow quality.
+        Set<String> all = new HashSet<>();
+        metricsByPanel.values().forEach(all::addAll);
+        assertThat(all).contains("vitsom_learner_plasticity", "vitsom_learner_fresh_images_per_second",
+                "vitsom_learner_rehearsed_images_per_second", "vitsom_learner_novel_images_total",
+                "vitsom_som_drift_detections_total", "vitsom_learner_map_quantization_error");
+        assertThat(metricsByPanel).containsKeys("Plasticity", "Fresh vs rehearsed images/s", "Novel images",
+                "Drift detections by series", "Live vs shadow quantization error");
+        String bySeries = DeployFixtures.dashboardExpressions().get("Drift detections by series / A");
+        assertThat(bySeries).contains("by (series)");
+    }
+
+    @Test
+    void driftDetectionsAreAnnotatedFromPrometheus() throws Exception {
+        String uid = String.valueOf(map(list(yaml(deploy().resolve("grafana/provisioning/datasources/prometheus.yml"))
+                .get("datasources"), "datasources").get(0), "datasource").get("uid"));
+        JsonNode drift = null;
+        for (JsonNode annotation : DeployFixtures.dashboard().path("annotations").path("list")) {
+            if (annotation.path("name").asText().equals("drift")) {
+                drift = annotation;
+            }
+        }
+        assertThat(drift).as("an annotation query named drift").isNotNull();
+        assertThat(drift.path("datasource").path("type").asText()).isEqualTo("prometheus");
+        assertThat(drift.path("datasource").path("uid").asText()).isEqualTo(uid);
+        assertThat(drift.path("enable").asBoolean()).as("shown by default").isTrue();
+        String expr = drift.path("expr").asText();
+        assertThat(DeployFixtures.metricNames(expr)).containsExactly("vitsom_som_drift_detections_total");
+        assertThat(expr).matches("(changes|increase)\\(vitsom_som_drift_detections_total\\b.*\\) > 0");
+        // Grafana 10 and newer read the query from "target" (and move expr/step there when only those exist).
+        assertThat(drift.path("target").path("expr").asText()).isEqualTo(expr);
+        assertThat(drift.path("target").path("interval").asText()).isEqualTo(drift.path("step").asText())
+                .matches("\\d+[sm]");
+        assertThat(drift.path("titleFormat").asText()).isEqualTo("drift");
+        assertThat(drift.path("textFormat").asText()).contains("{{series}}", "{{detector}}");
+        assertThat(Arrays.asList(drift.path("tagKeys").asText().split(","))).contains("series", "detector");
+        assertThat(drift.path("useValueForTime").isBoolean()).isTrue();
+        assertThat(drift.path("useValueForTime").asBoolean()).isFalse();
+    }
+
+    @Test
+    void everyDashboardQueryAndAnnotationParses(@TempDir Path tmp) throws Exception {
+        assertThat(DeployFixtures.onPath("promtool"))
+                .as("promtool is needed (Debian package prometheus; .ci/run installs it)").isTrue();
+        // promtool checks PromQL offline only inside rules: one recording rule per expression.
+        Map<String, String> expressions = new LinkedHashMap<>(DeployFixtures.dashboardExpressions());
+        for (JsonNode annotation : DeployFixtures.dashboard().path("annotations").path("list")) {
+            if (annotation.has("expr")) {
+                expressions.put("annotation " + annotation.path("name").asText(), annotation.path("expr").asText());
+            }
+        }
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int n = 0;
+        for (String expr : expressions.values()) {
+            String run = DeployFixtures.withoutGrafanaVariables(expr, "1m");
+            rules.append("      - record: dashboard:query_").append(n++).append('\n')
+                    .append("        expr: '").append(run.replace("'", "''")).append("'\n");
+        }
+        Files.writeString(tmp.resolve("dashboard-rules.yml"), rules.toString(), StandardCharsets.UTF_8);
+        DeployFixtures.Run check = DeployFixtures.run(tmp, "promtool", "check", "rules", "dashboard-rules.yml");
+        assertThat(check.exitCode()).as("promtool check rules on the dashboard's %d queries %s:%n%s", n,
+                expressions.keySet(), check.output()).isZero();
+        assertThat(check.output()).contains("SUCCESS: " + n + " rules found");
     }
 
     @Test

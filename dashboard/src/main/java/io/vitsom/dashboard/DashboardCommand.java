@@ -20,8 +20,10 @@ import picocli.CommandLine.Option;
 /** {@code vitsom dashboard}: the live dashboard against an existing Kafka cluster, until Ctrl-C. */
 @Command(name = "dashboard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve the live dashboard of the map: prototype mosaic, U-matrix, hit and label maps, topology"
-                + " metrics over time, the assignment stream, model versions and consumer lag.",
-                "Reads som.assignments, som.prototypes and som.models without a consumer group."})
+                + " metrics over time, the assignment stream, model versions, consumer lag, and the learner's drift"
+                + " events and continual-learning state.",
+                "Reads som.assignments, som.prototypes, som.models, som.events and som.learning without a consumer"
+                + " group."})
 public final class DashboardCommand implements Callable<Integer> {
     @Mixin
     KafkaCliOptions kafka = new KafkaCliOptions();

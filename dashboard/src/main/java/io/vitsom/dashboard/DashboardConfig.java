@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param host address to bind ({@code 0.0.0.0} for every interface)
  * @param port port to bind; 0 picks a free one ({@link Dashboard#port()})
  * @param clients the Kafka cluster
- * @param topics the topic names ({@code som.assignments}, {@code som.prototypes}, {@code som.models} are read,
- *     {@code images.valid} is where consumer lag is measured)
+ * @param topics the topic names ({@code som.assignments}, {@code som.prototypes}, {@code som.models},
+ *     {@code som.events} and {@code som.learning} are read, {@code images.valid} is where consumer lag is measured)
  * @param window assignments in the rolling window behind the hit map, label map and topology metrics
  * @param distance the map's distance, used for the U-matrix (the model records do not carry it)
  * @param sampleEvery how often the topology metrics are sampled into the history the charts show

@@ -33,9 +33,11 @@ import java.util.Set;
  * <table>
  *   <caption>Routes</caption>
  *   <tr><td>{@code GET /}</td><td>the page ({@code /dashboard.js}, {@code /dashboard.css})</td></tr>
- *   <tr><td>{@code GET /api/state}</td><td>the state as JSON with the metric history ({@link StateJson})</td></tr>
- *   <tr><td>{@code GET /api/stream}</td><td>server-sent events: {@code state} (the same JSON without the history,
- *     with the newest sample) at once and every {@link DashboardConfig#pushEvery()}</td></tr>
+ *   <tr><td>{@code GET /api/state}</td><td>the state as JSON with the metric history, every map event kept and the
+ *     learning history ({@link StateJson})</td></tr>
+ *   <tr><td>{@code GET /api/stream}</td><td>server-sent events: {@code state} (the same JSON without the
+ *     histories: the newest sample and learning state, the newest events) at once and every
+ *     {@link DashboardConfig#pushEvery()}</td></tr>
  *   <tr><td>{@code GET /map/{prototypes,umatrix,hits,labels}.png}</td><td>the map pictures; 404 while one
  *     cannot be drawn yet</td></tr>
  *   <tr><td>{@code GET /api/links}</td><td>where the other parts listen</td></tr>

@@ -7,6 +7,9 @@ import io.vitsom.stream.Messages;
 import io.vitsom.stream.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,15 +30,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@link DashboardState} up to date from {@code som.assignments}, {@code som.prototypes} and
- * {@code som.models}, on a thread of its own (a Kafka consumer blocks), and samples the window's topology metrics
- * into the history every {@link DashboardConfig#sampleEvery()}.
+ * Keeps the {@link DashboardState} up to date from {@code som.assignments}, {@code som.prototypes},
+ * {@code som.models}, {@code som.events} and {@code som.learning}, on a thread of its own (a Kafka consumer
+ * blocks), and samples the window's topology metrics into the history every {@link DashboardConfig#sampleEvery()}.
  *
  * <p>It reads by assignment, without a consumer group (it commits nothing and never takes partitions from
  * anyone): the two compacted topics from the beginning, so the newest map and the model history are there at
- * once, and {@code som.assignments} from the last {@link DashboardConfig#window()} records on. Topics that do not
- * exist yet are looked for again every 2 s. A record that is not valid JSON of its topic's format is logged with
- * topic, partition and offset and skipped.
+ * once, {@code som.events} from the beginning too, so the page shows the drift history (the state keeps the last
+ * {@value DashboardState#EVENTS_KEPT}), {@code som.assignments} from the last {@link DashboardConfig#window()}
+ * records on, and {@code som.learning} from its last {@value DashboardState#LEARNING_KEPT} records. Topics that do
+ * not exist yet are looked for again every 2 s (a learner that publishes no events or learning states leaves
+ * those two missing; the rest works as before). A record that is not valid JSON of its topic's format is logged
+ * with topic, partition and offset and skipped.
  */
 public final class KafkaFeedVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaFeedVerticle.class);
@@ -96,7 +102,7 @@ public final class KafkaFeedVerticle extends VerticleBase {
 
     private void run() {
         Set<String> missing = new LinkedHashSet<>(List.of(topics.assignments().name(), topics.prototypes().name(),
-                topics.models().name()));
+                topics.models().name(), topics.events().name(), topics.learning().name()));
         List<TopicPartition> assigned = new ArrayList<>();
         long sampleEvery = state.config().sampleEvery().toMillis();
         long nextLookup = 0;
@@ -171,18 +177,29 @@ public final class KafkaFeedVerticle extends VerticleBase {
         consumer.assign(assigned);
         List<TopicPartition> live = added.stream()
                 .filter(tp -> tp.topic().equals(topics.assignments().name())).toList();
-        List<TopicPartition> fromStart = added.stream().filter(tp -> !live.contains(tp)).toList();
+        List<TopicPartition> learning = added.stream()
+                .filter(tp -> tp.topic().equals(topics.learning().name())).toList();
+        List<TopicPartition> fromStart = added.stream()
+                .filter(tp -> !live.contains(tp) && !learning.contains(tp)).toList();
         consumer.seekToBeginning(fromStart);
-        if (!live.isEmpty()) {
-            // The last `window` assignments, spread over the partitions, so the maps are filled at once.
-            long perPartition = (state.config().window() + live.size() - 1) / live.size();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(live);
-            Map<TopicPartition, Long> starts = consumer.beginningOffsets(live);
-            for (TopicPartition tp : live) {
-                consumer.seek(tp, Math.max(starts.getOrDefault(tp, 0L), ends.getOrDefault(tp, 0L) - perPartition));
-            }
-        }
+        // The last `window` assignments, so the maps are filled at once; the learning states the state keeps, so
+        // the plasticity chart has its history at once (a topic kept for days holds far more than that).
+        seekToLast(live, state.config().window());
+        seekToLast(learning, DashboardState.LEARNING_KEPT);
         LOG.info("dashboard reading {}", added);
+    }
+
+    /** Positions {@code partitions} at their last {@code records} records, spread over the partitions. */
+    private void seekToLast(List<TopicPartition> partitions, long records) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        long perPartition = (records + partitions.size() - 1) / partitions.size();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
+        for (TopicPartition tp : partitions) {
+            consumer.seek(tp, Math.max(starts.getOrDefault(tp, 0L), ends.getOrDefault(tp, 0L) - perPartition));
+        }
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
@@ -205,9 +222,33 @@ public final class KafkaFeedVerticle extends VerticleBase {
                 JsonObject json = new JsonObject(new String(record.value(), StandardCharsets.UTF_8));
                 state.onModel(DashboardState.ModelEntry.of(model, number(json, "drift_mean"),
                         number(json, "drift_max")));
+            } else if (topic.equals(topics.events().name())) {
+                Messages.MapEvent event = Messages.fromJson(record.value(), Messages.MapEvent.class);
+                state.onEvent(new DashboardState.Event(record.partition() + "-" + record.offset(),
+                        epochMillis(event.detectedAt(), record.timestamp()), event));
+            } else if (topic.equals(topics.learning().name())) {
+                Messages.LearningState learning = Messages.fromJson(record.value(), Messages.LearningState.class);
+                state.onLearning(new DashboardState.Learning(epochMillis(learning.time(), record.timestamp()),
+                        learning));
             }
         } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
             skip(record, e.getMessage());
+        }
+    }
+
+    /**
+     * An ISO-8601 time ({@code 2025-01-01T00:00:00Z}, or with an offset) as epoch milliseconds; {@code fallback}
+     * (the record's timestamp) when it does not parse, so one odd clock format never hides an event.
+     */
+    static long epochMillis(String iso, long fallback) {
+        try {
+            return Instant.parse(iso).toEpochMilli();
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                return fallback;
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
@@ -17,6 +18,7 @@ import io.vitsom.stream.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +38,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole dashboard against a real in-process broker: the feed reads the three {@code som.*} topics (skipping a
+ * The whole dashboard against a real in-process broker: the feed reads the five {@code som.*} topics (skipping a
  * malformed record), the lag probe reads the committed offsets of the learner's group, and the page's JSON shows
- * both, drift fields included.
+ * both, drift fields, map events and the learner's continual-learning state included.
  */
 @ExtendWith(VertxExtension.class)
 class DashboardKafkaTest {
     private static final Topics TOPICS = Topics.defaults();
+    private static final Messages.MapEvent DRIFT = new Messages.MapEvent("drift", "quantization_error",
+            "page_hinkley", 0.125, "2025-01-01T00:00:02Z", 1_280, 1, "QE rose by 0.125 <b>after</b> 1,280 images");
 
     @TempDir
     static Path tmp;
@@ -76,6 +80,22 @@ class DashboardKafkaTest {
                                 Integer.toString(i % 2), (i + 1) % Samples.UNITS))));
             }
             producer.send(new ProducerRecord<>(TOPICS.assignments().name(), bytes("junk"), bytes("not json")));
+            // The learner's side: a drift and a shadow map started, then two learning states, the second as a
+            // learner writes an undefined double (the JSON string "NaN") and with a shadow map training.
+            producer.send(new ProducerRecord<>(TOPICS.events().name(), bytes("drift"), Messages.toJson(DRIFT)));
+            producer.send(new ProducerRecord<>(TOPICS.events().name(), bytes("shadow-started"),
+                    Messages.toJson(new Messages.MapEvent("shadow-started", null, null, null,
+                            "2025-01-01T00:00:05+01:00", 1_300, 1, "shadow map started"))));
+            producer.send(new ProducerRecord<>(TOPICS.events().name(), bytes("drift"), bytes("{\"type\": 3}")));
+            producer.send(new ProducerRecord<>(TOPICS.learning().name(), bytes("learner"), Messages.toJson(
+                    new Messages.LearningState("2025-01-01T00:00:00Z", 1, 5, 640, 0, 64, 0, 0, 0.0, 0.5, 1e-3, 0, 0,
+                            0, false, new Messages.MapQuality(0.4, 0.1), null))));
+            JsonObject later = new JsonObject(new String(Messages.toJson(new Messages.LearningState(
+                    "2025-01-01T00:00:10Z", 1, 10, 1280, 320, 60.5, 30.25, 512, 0.75, 0.5, 1e-3, 3, 1, 2, true,
+                    new Messages.MapQuality(0.3, 0.05), new Messages.MapQuality(0.25, 0.04))),
+                    StandardCharsets.UTF_8)).put("temperature", "NaN");
+            producer.send(new ProducerRecord<>(TOPICS.learning().name(), bytes("learner"),
+                    later.encode().getBytes(StandardCharsets.UTF_8)));
             for (int i = 0; i < 10; i++) {
                 producer.send(new ProducerRecord<>(TOPICS.imagesValid().name(), 0, bytes("v-" + i), bytes("png")));
             }
@@ -116,7 +136,9 @@ class DashboardKafkaTest {
                                 .orElse(false)
                         && state.window().map(w -> w.snapshot().images() == 5).orElse(false)
                         && state.lag().groups().size() == 2
-                        && state.latestSample().isPresent();
+                        && state.latestSample().isPresent()
+                        && state.events().size() == 2
+                        && state.learningHistory().size() == 2;
                 if (!ready) {
                     return;
                 }
@@ -138,6 +160,47 @@ class DashboardKafkaTest {
                             assertThat(serving.getLong("total")).as("nothing committed: all 10").isEqualTo(10);
                             assertThat(json.getJsonObject("images").getLong("prototypes")).isNotNull();
                             assertThat(json.getJsonArray("history")).isNotEmpty();
+
+                            // Events newest first, the malformed one skipped; times as epoch milliseconds.
+                            JsonArray events = json.getJsonArray("events");
+                            assertThat(events).hasSize(2);
+                            assertThat(events.getJsonObject(0).getString("type")).isEqualTo("shadow-started");
+                            assertThat(events.getJsonObject(0).getLong("time"))
+                                    .isEqualTo(Instant.parse("2024-12-31T23:00:05Z").toEpochMilli());
+                            assertThat(events.getJsonObject(0).getValue("magnitude")).isNull();
+                            JsonObject drift = events.getJsonObject(1);
+                            assertThat(drift.getString("id")).isEqualTo("0-0");
+                            assertThat(drift.getString("series")).isEqualTo("quantization_error");
+                            assertThat(drift.getString("detector")).isEqualTo("page_hinkley");
+                            assertThat(drift.getDouble("magnitude")).isEqualTo(0.125);
+                            assertThat(drift.getString("detected_at")).isEqualTo(DRIFT.detectedAt());
+                            assertThat(drift.getLong("time"))
+                                    .isEqualTo(Instant.parse(DRIFT.detectedAt()).toEpochMilli());
+                            assertThat(drift.getLong("detected_at_images")).isEqualTo(1_280);
+                            assertThat(drift.getLong("model_version")).isEqualTo(1);
+                            assertThat(drift.getString("message")).isEqualTo(DRIFT.message());
+
+                            // The newest learning state, and both in the history the plasticity chart draws.
+                            JsonObject learning = json.getJsonObject("learning");
+                            assertThat(learning.getDouble("plasticity")).isEqualTo(0.75);
+                            assertThat(learning.getValue("temperature")).as("\"NaN\" is undefined: null").isNull();
+                            assertThat(learning.getLong("novel_images")).isEqualTo(3);
+                            assertThat(learning.getLong("detections")).isEqualTo(1);
+                            assertThat(learning.getLong("reseeded_units")).isEqualTo(2);
+                            assertThat(learning.getInteger("reservoir_images")).isEqualTo(512);
+                            assertThat(learning.getDouble("fresh_per_second")).isEqualTo(60.5);
+                            assertThat(learning.getDouble("rehearsed_per_second")).isEqualTo(30.25);
+                            assertThat(learning.getBoolean("detectors_armed")).isTrue();
+                            assertThat(learning.getJsonObject("live").getDouble("quantization_error"))
+                                    .isEqualTo(0.3);
+                            assertThat(learning.getJsonObject("shadow").getDouble("topographic_error"))
+                                    .isEqualTo(0.04);
+                            assertThat(learning.getString("time_iso")).isEqualTo("2025-01-01T00:00:10Z");
+                            JsonArray learningHistory = json.getJsonArray("learning_history");
+                            assertThat(learningHistory).hasSize(2);
+                            assertThat(learningHistory.getJsonObject(0).getDouble("plasticity")).isZero();
+                            assertThat(learningHistory.getJsonObject(0).getValue("shadow")).isNull();
+                            assertThat(learningHistory.getJsonObject(1)).isEqualTo(learning);
                             ctx.completeNow();
                         })));
             });

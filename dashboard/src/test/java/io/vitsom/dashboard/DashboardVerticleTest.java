@@ -60,7 +60,8 @@ class DashboardVerticleTest {
                     ctx.verify(() -> {
                         assertThat(page.getHeader("content-type")).startsWith("text/html");
                         assertThat(page.bodyAsString()).contains("<h1>vitsom-stream</h1>", "/dashboard.js",
-                                "id=\"map-prototypes\"", "id=\"charts\"", "id=\"live\"", "id=\"models\"", "id=\"lag\"");
+                                "id=\"map-prototypes\"", "id=\"charts\"", "id=\"live\"", "id=\"models\"", "id=\"lag\"",
+                                "id=\"events\"", "id=\"plasticity-value\"", "id=\"learning-charts\"");
                     });
                     return get(client, dashboard, "/dashboard.js");
                 })
@@ -203,6 +204,10 @@ class DashboardVerticleTest {
                     assertThat(json.getJsonObject("images").getMap().values()).containsOnlyNulls();
                     // The assignment is listed even though no window exists yet.
                     assertThat(json.getJsonArray("assignments")).hasSize(1);
+                    // A learner that publishes neither som.events nor som.learning: empty, not missing.
+                    assertThat(json.getJsonArray("events")).isEmpty();
+                    assertThat(json.getValue("learning")).isNull();
+                    assertThat(json.getJsonArray("learning_history")).isEmpty();
                     ctx.completeNow();
                 })));
     }
@@ -243,6 +248,54 @@ class DashboardVerticleTest {
                         }
                     });
                 }));
+    }
+
+    @Test
+    void stateHasEveryEventAndTheLearningHistoryWhilePushesCarryTheNewest(Vertx vertx, VertxTestContext ctx) {
+        DashboardState state = Samples.filled();
+        for (int k = 0; k < 30; k++) {
+            state.onEvent(Samples.drift(k));
+        }
+        state.onLearning(Samples.learning(10_000, 1.0));
+        state.onLearning(Samples.learning(20_000, 0.5));
+        WebClient client = WebClient.create(vertx);
+        HttpClient http = vertx.createHttpClient();
+        StringBuilder received = new StringBuilder();
+        deploy(vertx, state).compose(dashboard -> get(client, dashboard, "/api/state")
+                .compose(full -> {
+                    ctx.verify(() -> {
+                        JsonObject json = full.bodyAsJsonObject();
+                        JsonArray events = json.getJsonArray("events");
+                        assertThat(events).hasSize(30);
+                        assertThat(events.getJsonObject(0).getString("id")).isEqualTo("0-29");
+                        assertThat(events.getJsonObject(0).getLong("time"))
+                                .isEqualTo(java.time.Instant.parse("2025-01-01T00:00:29Z").toEpochMilli());
+                        assertThat(events.getJsonObject(0).getString("message")).isEqualTo("drift 29");
+                        assertThat(json.getJsonArray("learning_history")).hasSize(2);
+                        assertThat(json.getJsonArray("learning_history").getJsonObject(0).getDouble("plasticity"))
+                                .isEqualTo(1.0);
+                        assertThat(json.getJsonObject("learning").getLong("time")).isEqualTo(20_000);
+                        assertThat(json.getJsonObject("learning").getValue("shadow")).isNull();
+                    });
+                    return http.request(HttpMethod.GET, dashboard.actualPort(), "127.0.0.1", "/api/stream");
+                }))
+                .compose(request -> request.send())
+                .onComplete(ctx.succeeding((HttpClientResponse response) -> response.handler(chunk -> {
+                    received.append(chunk.toString());
+                    int end = received.indexOf("\n\n", received.indexOf("event: state"));
+                    if (received.indexOf("event: state") < 0 || end < 0) {
+                        return;
+                    }
+                    String event = received.substring(received.indexOf("event: state"), end);
+                    JsonObject json = new JsonObject(event.substring("event: state\ndata: ".length()));
+                    ctx.verify(() -> {
+                        assertThat(json.containsKey("learning_history")).isFalse();
+                        assertThat(json.getJsonArray("events")).hasSize(StateJson.PUSHED_EVENTS);
+                        assertThat(json.getJsonArray("events").getJsonObject(0).getString("id")).isEqualTo("0-29");
+                        assertThat(json.getJsonObject("learning").getDouble("plasticity")).isEqualTo(0.5);
+                    });
+                    ctx.completeNow();
+                })));
     }
 
     @Test

@@ -28,7 +28,7 @@ final class TopicSetup {
         Topics defaults = Topics.defaults();
         return new Topics(defaults.images().withName(images), defaults.imagesValid().withName(valid),
                 defaults.imagesDlq().withName(deadLetters), defaults.prototypes(), defaults.assignments(),
-                defaults.training(), defaults.models());
+                defaults.training(), defaults.models(), defaults.events(), defaults.learning(), defaults.imagesNovel());
     }
 
     /** The default topics with {@code images} renamed. */

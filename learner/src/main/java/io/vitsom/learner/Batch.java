@@ -13,14 +13,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The mini-batch being filled: image pixels in the model's layout plus, per image, what the training record and
- * the checkpoint need (key, label, event time, input position). Records the learner skipped (sent to the DLQ)
- * still move the batch's offsets, so they are not read again once the batch is trained.
+ * The fresh images of the next step: pixels in the model's layout (unsigned bytes, CHW) plus, per image, what the
+ * training record, the quarantine and the checkpoint need (the record itself, label, event time). Records the learner
+ * skipped (sent to the DLQ) still move the batch's offsets, so they are not read again once the batch is trained.
  */
 final class Batch {
     private final int capacity;
     private final int imageSize;
-    private final float[] images;
+    private final byte[] pixels;
+    private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     private final List<String> keys = new ArrayList<>();
     private final List<String> labels = new ArrayList<>();
     private final List<Long> eventTimes = new ArrayList<>();
@@ -32,7 +33,7 @@ final class Batch {
     Batch(VitSomConfig config) {
         this.capacity = config.batchSize();
         this.imageSize = config.data().numChannels() * config.data().inputSize() * config.data().inputSize();
-        this.images = new float[capacity * imageSize];
+        this.pixels = new byte[capacity * imageSize];
     }
 
     void add(ConsumerRecord<String, byte[]> record, DecodedImage image) {
@@ -40,11 +41,8 @@ final class Batch {
             throw new IllegalStateException("batch is full");
         }
         touch();
-        int base = size() * imageSize;
-        byte[] chw = image.chw();
-        for (int i = 0; i < imageSize; i++) {
-            images[base + i] = (chw[i] & 0xFF) / 255f;
-        }
+        System.arraycopy(image.chw(), 0, pixels, size() * imageSize, imageSize);
+        records.add(record);
         keys.add(record.key());
         labels.add(ImageRecord.get(record.headers(), ImageRecord.LABEL).orElse(null));
         long eventTime;
@@ -89,9 +87,14 @@ final class Batch {
         return isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - firstArrival);
     }
 
-    /** The pixels of the images added so far ({@code size() * C * H * W} floats). */
-    float[] images() {
-        return size() == capacity ? images : java.util.Arrays.copyOf(images, size() * imageSize);
+    /** The pixels of the images added so far, in the first {@code size() * C * H * W} bytes. */
+    byte[] pixels() {
+        return pixels;
+    }
+
+    /** The record of image {@code i}. */
+    ConsumerRecord<String, byte[]> record(int i) {
+        return records.get(i);
     }
 
     String key(int i) {
@@ -120,6 +123,7 @@ final class Batch {
     }
 
     void clear() {
+        records.clear();
         keys.clear();
         labels.clear();
         eventTimes.clear();

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.nn.VitSom;
-import io.vitsom.model.train.StreamingSchedule;
-import io.vitsom.model.train.VitSomTrainer;
+import io.vitsom.model.adapt.ContinualTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +35,6 @@ final class CheckpointRestorer {
     /** The session to train on; the caller holds the store's lock. */
     LearnerSession restoreOrCreate(NDManager manager) throws IOException {
         VitSomConfig m = config.model();
-        StreamingSchedule schedule = StreamingSchedule.of(m, config.options().horizonImages());
         int incomplete = store.removeIncomplete();
         if (incomplete > 0) {
             LOG.info("removed {} incomplete checkpoint write(s) left by an earlier crash in {}", incomplete, store.dir());
@@ -49,9 +47,10 @@ final class CheckpointRestorer {
                 throw new IllegalArgumentException("checkpoint " + store.path(found.get().version())
                         + " holds a model of another architecture than the config; use another --checkpoint-dir");
             }
-            VitSomTrainer trainer = new VitSomTrainer(loaded.model(), manager, schedule);
-            loaded.restore(trainer);
-            LearnerSession s = new LearnerSession(trainer, found.get().version());
+            ContinualTrainer learner = continual(loaded.model(), manager);
+            loaded.restore(learner.live());
+            learner.restore(loaded.dir());
+            LearnerSession s = new LearnerSession(learner, found.get().version());
             JsonNode p = loaded.metadata().provenance();
             p.path("offsets").properties().forEach(e -> s.offsets.put(parse(e.getKey()), e.getValue().asLong()));
             s.rangeStart.putAll(s.offsets);
@@ -73,13 +72,18 @@ final class CheckpointRestorer {
                     + "pass --allow-fresh-start to start a fresh model beside them");
         }
         if (config.options().initFrom().isPresent()) {
-            return warmStart(config.options().initFrom().get(), schedule, manager);
+            return warmStart(config.options().initFrom().get(), manager);
         }
         Engine.getInstance().setRandomSeed((int) config.options().seed());
         VitSom model = VitSom.builder().setConfig(m).build();
         model.initialize(manager);
         LOG.info("no checkpoint in {}: starting a fresh model (seed {})", store.dir(), config.options().seed());
-        return new LearnerSession(new VitSomTrainer(model, manager, schedule), 0);
+        return new LearnerSession(continual(model, manager), 0);
+    }
+
+    private ContinualTrainer continual(VitSom model, NDManager manager) {
+        LearnerOptions o = config.options();
+        return new ContinualTrainer(model, manager, o.adaptation(), o.horizonImages(), o.seed());
     }
 
     /**
@@ -87,19 +91,19 @@ final class CheckpointRestorer {
      * schedules continue where that training left them instead of re-heating the map; without optimizer state
      * AdamW starts fresh. No offsets: the input is read from the beginning.
      */
-    private LearnerSession warmStart(Path from, StreamingSchedule schedule, NDManager manager) throws IOException {
+    private LearnerSession warmStart(Path from, NDManager manager) throws IOException {
         Checkpoint.Loaded loaded = Checkpoint.load(from, manager);
         if (!sameArchitecture(loaded.config(), config.model())) {
             throw new IllegalArgumentException("--init-from " + from + " holds a model of another architecture than "
                     + "the config");
         }
-        VitSomTrainer trainer = new VitSomTrainer(loaded.model(), manager, schedule);
+        ContinualTrainer learner = continual(loaded.model(), manager);
         if (loaded.moments().isEmpty()) {
-            trainer.setStepCount(loaded.metadata().step());
+            learner.live().setStepCount(loaded.metadata().step());
         } else {
-            loaded.restore(trainer);
+            loaded.restore(learner.live());
         }
-        LearnerSession s = new LearnerSession(trainer, 0);
+        LearnerSession s = new LearnerSession(learner, 0);
         s.publishedPrototypes = loaded.model().som().orElseThrow().prototypes().getArray().toFloatArray();
         LOG.info("no checkpoint in {}: starting from {} (step {}{})", store.dir(), from, loaded.metadata().step(),
                 loaded.moments().isEmpty() ? ", no optimizer state: AdamW starts fresh" : "");

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vitsom.learner.novel.NovelRelease;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.stream.ModelSignatures;
@@ -11,7 +12,6 @@ import io.vitsom.stream.cli.KafkaCliOptions;
 import io.vitsom.stream.cli.HttpCliOptions;
 import io.vitsom.stream.cli.TopicOptions;
 import io.vitsom.stream.http.BearerAuth;
-import io.vitsom.stream.http.CheckpointFiles;
 import io.vitsom.stream.http.StatusVerticle;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,8 +74,10 @@ public final class LearnCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         try {
             // Also the checkpoints' files, for serving on machines without this disk (serve --checkpoint-url).
+            NovelRelease release = new NovelRelease(learnerConfig.kafka(), learnerConfig.topics(),
+                    learner::freshImagesTrained, learner::modelVersion);
             StatusVerticle status = new StatusVerticle(httpOptions.host(), port, registry, () -> health(learner), auth,
-                    router -> CheckpointFiles.add(router, checkpointDir));
+                    router -> LearnerRoutes.add(router, checkpointDir, () -> learner, () -> release));
             vertx.deployVerticle(status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             String shown = "0.0.0.0".equals(httpOptions.host()) ? "127.0.0.1" : httpOptions.host();
             System.out.println("learner: metrics and health on http://" + shown + ":" + status.actualPort()

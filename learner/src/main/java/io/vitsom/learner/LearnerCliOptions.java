@@ -3,6 +3,7 @@ package io.vitsom.learner;
 import io.vitsom.stream.Durations;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The learner's command-line options, shared by {@code learn} and {@code run} (a picocli mixin). */
@@ -18,9 +19,9 @@ public final class LearnerCliOptions {
     @Option(names = "--keep", defaultValue = "3", description = "checkpoints to keep (default: ${DEFAULT-VALUE})")
     int keep;
 
-    @Option(names = "--horizon-images", defaultValue = "300000",
-            description = "images over which temperature, gamma and learning rate run before holding "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--horizon-images", defaultValue = "" + LearnerOptions.DEFAULT_HORIZON_IMAGES,
+            description = "images (fresh and rehearsed) over which temperature, gamma and learning rate run while the "
+                    + "map organises, before they settle at the maintenance floors (default: ${DEFAULT-VALUE})")
     long horizonImages;
 
     @Option(names = "--batch-timeout", defaultValue = "2s",
@@ -47,10 +48,13 @@ public final class LearnerCliOptions {
                     + "to the oldest record left and count what was lost (default: ${DEFAULT-VALUE})")
     String onRetentionGap;
 
+    @Mixin
+    AdaptationCliOptions adaptation = new AdaptationCliOptions();
+
     /** The validated options. */
     public LearnerOptions toOptions() {
         return new LearnerOptions(checkpointEverySteps, Durations.parse(checkpointEvery), keep, horizonImages,
                 Durations.parse(batchTimeout), seed, device, Optional.ofNullable(initFrom), allowFreshStart,
-                LearnerOptions.RetentionGapPolicy.parse(onRetentionGap));
+                LearnerOptions.RetentionGapPolicy.parse(onRetentionGap), adaptation.toConfig(horizonImages));
     }
 }

@@ -45,6 +45,20 @@ public final class LearnerMetrics {
     private final AtomicLong driftMean = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private final AtomicLong driftMax = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
+    private final Counter fresh;
+    private final Counter rehearsed;
+    private final Counter novel;
+    private final Counter reseeded;
+    private final AtomicLong freshPerSecond = new AtomicLong(Double.doubleToLongBits(0));
+    private final AtomicLong rehearsedPerSecond = new AtomicLong(Double.doubleToLongBits(0));
+    private final AtomicLong reservoirImages = new AtomicLong();
+    private final AtomicLong plasticity = new AtomicLong(Double.doubleToLongBits(0));
+    private final AtomicLong detectorsArmed = new AtomicLong();
+    private final AtomicLong shadowActive = new AtomicLong();
+    private final AtomicLong liveQe = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong liveTe = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong shadowQe = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private final AtomicLong shadowTe = new AtomicLong(Double.doubleToLongBits(Double.NaN));
 
     public LearnerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -72,6 +86,40 @@ public final class LearnerMetrics {
                 + "versions, in the model's own distance", driftMean);
         gauge(PROTOTYPE_DRIFT_MAX, "Largest distance a prototype moved between the last two published versions, in "
                 + "the model's own distance", driftMax);
+        this.fresh = Counter.builder("vitsom_learner_fresh_images")
+                .description("Images from the feed trained on").register(registry);
+        this.rehearsed = Counter.builder("vitsom_learner_rehearsed_images")
+                .description("Images from the rehearsal reservoir trained on").register(registry);
+        this.novel = Counter.builder("vitsom_learner_novel_images")
+                .description("Images quarantined as novel (sent to images.novel, not trained)").register(registry);
+        this.reseeded = Counter.builder("vitsom_learner_units_reseeded")
+                .description("Dead units re-seeded from high-error images").register(registry);
+        // Every series a detector can fire on exists from the start at 0, so dashboards and alerts see the metric
+        // before the first drift (and rate() over it works).
+        for (String[] pair : new String[][] {{"quantization_error", "page_hinkley"}, {"quantization_error", "adwin"},
+                {"topographic_error", "page_hinkley"}, {"topographic_error", "adwin"},
+                {"hit_map_js", "page_hinkley"}, {"prototype_drift", "page_hinkley"}}) {
+            detectionCounter(pair[0], pair[1]);
+        }
+        gauge("vitsom_learner_fresh_images_per_second", "Fresh images trained per second, recent", freshPerSecond);
+        gauge("vitsom_learner_rehearsed_images_per_second", "Rehearsed images trained per second, recent",
+                rehearsedPerSecond);
+        Gauge.builder("vitsom_learner_rehearsal_reservoir_images", reservoirImages, AtomicLong::get)
+                .description("Images in the rehearsal reservoir").register(registry);
+        gauge("vitsom_learner_plasticity", "Level of the answer to the last drift: 0 at rest, 1 right after it",
+                plasticity);
+        Gauge.builder("vitsom_learner_drift_detectors_armed", detectorsArmed, AtomicLong::get)
+                .description("1 while the drift detectors are armed").register(registry);
+        Gauge.builder("vitsom_learner_shadow_active", shadowActive, AtomicLong::get)
+                .description("1 while a shadow map trains beside the live one").register(registry);
+        gauge("vitsom_learner_map_quantization_error", "Quantization error over recent fresh training images",
+                liveQe, "map", "live");
+        gauge("vitsom_learner_map_topographic_error", "Topographic error over recent fresh training images",
+                liveTe, "map", "live");
+        gauge("vitsom_learner_map_quantization_error", "Quantization error over recent fresh training images",
+                shadowQe, "map", "shadow");
+        gauge("vitsom_learner_map_topographic_error", "Topographic error over recent fresh training images",
+                shadowTe, "map", "shadow");
     }
 
     private void gauge(String name, String description, AtomicLong bits, String... tags) {
@@ -90,6 +138,50 @@ public final class LearnerMetrics {
         gamma.set(Double.doubleToLongBits(result.gamma()));
         learningRate.set(Double.doubleToLongBits(result.learningRate()));
         imagesPerSecond.set(Double.doubleToLongBits(batch / (nanos / 1e9)));
+    }
+
+    /** What one continual-learning step trained: images from the feed and from the reservoir. */
+    void trained(int freshImages, int rehearsedImages) {
+        fresh.increment(freshImages);
+        rehearsed.increment(rehearsedImages);
+    }
+
+    void novel(int count) {
+        novel.increment(count);
+    }
+
+    void reseeded(int units) {
+        reseeded.increment(units);
+    }
+
+    /** A drift detected: {@code vitsom_som_drift_detections_total{series,detector}}. */
+    void detection(String series, String detector) {
+        detectionCounter(series, detector).increment();
+    }
+
+    private Counter detectionCounter(String series, String detector) {
+        return Counter.builder("vitsom_som_drift_detections").description("Drifts detected in the map's own signals")
+                .tags("series", series, "detector", detector).register(registry);
+    }
+
+    /** The continual learner's state, every few seconds. */
+    void learning(ContinualTrainerView view) {
+        freshPerSecond.set(Double.doubleToLongBits(view.freshPerSecond()));
+        rehearsedPerSecond.set(Double.doubleToLongBits(view.rehearsedPerSecond()));
+        reservoirImages.set(view.reservoirImages());
+        plasticity.set(Double.doubleToLongBits(view.plasticity()));
+        detectorsArmed.set(view.detectorsArmed() ? 1 : 0);
+        shadowActive.set(view.shadowActive() ? 1 : 0);
+        liveQe.set(Double.doubleToLongBits(view.liveQe()));
+        liveTe.set(Double.doubleToLongBits(view.liveTe()));
+        shadowQe.set(Double.doubleToLongBits(view.shadowQe()));
+        shadowTe.set(Double.doubleToLongBits(view.shadowTe()));
+    }
+
+    /** What {@link #learning} exports, read off the continual learner on its thread. */
+    record ContinualTrainerView(double freshPerSecond, double rehearsedPerSecond, int reservoirImages,
+                                double plasticity, boolean detectorsArmed, boolean shadowActive, double liveQe,
+                                double liveTe, double shadowQe, double shadowTe) {
     }
 
     void rejected() {
@@ -147,6 +239,10 @@ public final class LearnerMetrics {
 
     double temperature() {
         return Double.longBitsToDouble(temperature.get());
+    }
+
+    double learningRate() {
+        return Double.longBitsToDouble(learningRate.get());
     }
 
     double gamma() {

@@ -1,5 +1,6 @@
 package io.vitsom.learner;
 
+import io.vitsom.model.adapt.AdaptationConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,10 +22,13 @@ import java.util.Optional;
  * @param allowFreshStart start a fresh model even when the checkpoint directory holds versions of which none loads
  *     (otherwise the learner refuses to start rather than publish a fresh model over good ones it cannot read)
  * @param onRetentionGap what to do when checkpointed offsets were deleted by retention before they were read
+ * @param adaptation how the map keeps learning on a feed that changes (rehearsal, maintenance floors, drift
+ *     detection and plasticity, quarantine, upkeep, shadow map)
  */
 public record LearnerOptions(long checkpointEverySteps, Duration checkpointEvery, int keepLast, long horizonImages,
                              Duration batchTimeout, long seed, String device, Optional<Path> initFrom,
-                             boolean allowFreshStart, RetentionGapPolicy onRetentionGap) {
+                             boolean allowFreshStart, RetentionGapPolicy onRetentionGap,
+                             AdaptationConfig adaptation) {
     /** What the learner does when records it has not read yet were deleted by the topic's retention. */
     public enum RetentionGapPolicy {
         /** Stop with a message naming the partitions and how many records are gone (the default). */
@@ -44,6 +48,7 @@ public record LearnerOptions(long checkpointEverySteps, Duration checkpointEvery
 
     public LearnerOptions {
         Objects.requireNonNull(onRetentionGap, "onRetentionGap");
+        Objects.requireNonNull(adaptation, "adaptation");
         Objects.requireNonNull(checkpointEvery, "checkpointEvery");
         Objects.requireNonNull(batchTimeout, "batchTimeout");
         Objects.requireNonNull(device, "device");
@@ -72,28 +77,40 @@ public record LearnerOptions(long checkpointEverySteps, Duration checkpointEvery
         }
     }
 
-    /** Options that refuse a fresh start over unreadable checkpoints and fail on a retention gap. */
+    /**
+     * Options that refuse a fresh start over unreadable checkpoints, fail on a retention gap, and train as the
+     * reference does: no rehearsal, no drift answer, the reference's end points ({@link AdaptationConfig#off()}).
+     */
     public LearnerOptions(long checkpointEverySteps, Duration checkpointEvery, int keepLast, long horizonImages,
                           Duration batchTimeout, long seed, String device, Optional<Path> initFrom) {
         this(checkpointEverySteps, checkpointEvery, keepLast, horizonImages, batchTimeout, seed, device, initFrom,
-                false, RetentionGapPolicy.FAIL);
+                false, RetentionGapPolicy.FAIL, AdaptationConfig.off());
     }
 
-    /** The command line's defaults: every 200 steps or 60 s, keep 3, a 300,000-image horizon, 2 s batch timeout. */
+    /** The command line's defaults: every 200 steps or 60 s, keep 3, the default horizon, 2 s batch timeout. */
     public static LearnerOptions defaults() {
-        return new LearnerOptions(200, Duration.ofSeconds(60), 3, 300_000, Duration.ofSeconds(2), 0, "auto",
-                Optional.empty());
+        return new LearnerOptions(200, Duration.ofSeconds(60), 3, DEFAULT_HORIZON_IMAGES, Duration.ofSeconds(2), 0,
+                "auto", Optional.empty(), false, RetentionGapPolicy.FAIL, AdaptationConfig.defaults());
     }
+
+    /** The organisation horizon of {@code learn} and {@code run}. */
+    public static final long DEFAULT_HORIZON_IMAGES = 60_000;
 
     /** These options with other checkpoint intervals. */
     public LearnerOptions withCheckpoints(long everySteps, Duration every) {
         return new LearnerOptions(everySteps, every, keepLast, horizonImages, batchTimeout, seed, device, initFrom,
-                allowFreshStart, onRetentionGap);
+                allowFreshStart, onRetentionGap, adaptation);
     }
 
     /** These options with other safety policies. */
     public LearnerOptions withSafety(boolean newAllowFreshStart, RetentionGapPolicy newOnRetentionGap) {
         return new LearnerOptions(checkpointEverySteps, checkpointEvery, keepLast, horizonImages, batchTimeout, seed,
-                device, initFrom, newAllowFreshStart, newOnRetentionGap);
+                device, initFrom, newAllowFreshStart, newOnRetentionGap, adaptation);
+    }
+
+    /** These options with other continual-learning settings. */
+    public LearnerOptions withAdaptation(AdaptationConfig newAdaptation) {
+        return new LearnerOptions(checkpointEverySteps, checkpointEvery, keepLast, horizonImages, batchTimeout, seed,
+                device, initFrom, allowFreshStart, onRetentionGap, newAdaptation);
     }
 }

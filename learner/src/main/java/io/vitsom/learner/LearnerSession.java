@@ -1,5 +1,6 @@
 package io.vitsom.learner;
 
+import io.vitsom.model.adapt.ContinualTrainer;
 import io.vitsom.model.train.VitSomTrainer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,8 @@ import org.apache.kafka.common.TopicPartition;
  * was published last. Confined to the learner thread; its parts read and write it directly.
  */
 final class LearnerSession {
-    final VitSomTrainer trainer;
+    /** The live map and everything that keeps it learning (reservoir, detectors, plasticity, shadow map). */
+    final ContinualTrainer learner;
     final Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
     final Map<TopicPartition, Long> rangeStart = new LinkedHashMap<>();
     final Map<TopicPartition, Long> pendingOffsets = new LinkedHashMap<>();
@@ -21,14 +23,17 @@ final class LearnerSession {
     long imagesTrained;
     long stepsSinceCheckpoint;
     long lastCheckpoint = System.nanoTime();
-    float[] lastBatch;
-    int lastBatchSize;
     /** Prototypes of the last published version ({@code [units, dim]}), null before the first. */
     float[] publishedPrototypes;
 
-    LearnerSession(VitSomTrainer trainer, long version) {
-        this.trainer = trainer;
+    LearnerSession(ContinualTrainer learner, long version) {
+        this.learner = learner;
         this.version = version;
+    }
+
+    /** The live map's trainer; another one after a promotion, so never keep it across steps. */
+    VitSomTrainer trainer() {
+        return learner.live();
     }
 
     boolean checkpointDue(LearnerOptions c) {

@@ -1,53 +1,32 @@
 package io.vitsom.learner;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vitsom.model.checkpoint.Checkpoint;
-import io.vitsom.model.checkpoint.CodeVersion;
+import io.vitsom.learner.novel.NovelHeaders;
+import io.vitsom.model.adapt.ContinualTrainer;
 import io.vitsom.model.config.VitSomConfig;
-import io.vitsom.model.data.ImageCodec;
-import io.vitsom.model.infer.VitSomPredictor;
-import io.vitsom.model.metrics.TopologyMetrics;
-import io.vitsom.model.nn.SomLayer;
-import io.vitsom.model.nn.VitSom;
-import io.vitsom.model.som.SomGrid;
+import io.vitsom.model.drift.DriftEvent;
 import io.vitsom.model.train.StepResult;
-import io.vitsom.model.train.VitSomTrainer;
 import io.vitsom.stream.ImageRecord;
 import io.vitsom.stream.Messages;
-import io.vitsom.stream.ModelSignatures;
 import io.vitsom.stream.ValidationConfig;
 import io.vitsom.stream.ValidationTopology;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +48,15 @@ import org.slf4j.LoggerFactory;
  * previous version of a restarted learner is the checkpoint it resumed from). Images that cannot be decoded or do not
  * match the model go to the DLQ; they never stop the loop.
  *
+ * <p>Continual learning: each step goes through a {@link ContinualTrainer} (quarantine, rehearsal from a reservoir
+ * when the feed is slower than the learner, drift detection on the map's signals and the plasticity answer, upkeep,
+ * a shadow map), the same code {@code bench-drift} measures. Rehearsed images are not records: only fresh records
+ * move offsets and appear on {@code som.training}; quarantined records go to {@code images.novel} instead.
+ *
  * <p>This class is the loop; its parts are the {@link CheckpointLock} on the store, the {@link CheckpointRestorer}
  * (where training starts), the {@link InputPositions} (where reading starts, retention gaps, added partitions), the
- * {@link ProduceMonitor} (every produce checked) and {@link LearnerClients} (client settings, device).
+ * {@link CheckpointWriter}, the {@link LearnerPublisher} (everything written to Kafka), the {@link ProduceMonitor}
+ * (every produce checked), {@link LearnerClients} (client settings, device) and the {@link ShadowControl} requests.
  */
 public final class OnlineLearner implements Runnable {
     /** Header on {@code som.training}: input partition of the image. */
@@ -84,18 +69,18 @@ public final class OnlineLearner implements Runnable {
     public static final String REJECTED_BY_LEARNER = "learner-rejected";
 
     private static final Logger LOG = LoggerFactory.getLogger(OnlineLearner.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
     /** How often the learner looks for partitions added to its input while it runs. */
     static final Duration PARTITION_CHECK_EVERY = Duration.ofSeconds(30);
-    private static final IntegerSerializer UNIT_KEYS = new IntegerSerializer();
 
     private final LearnerConfig config;
     private final LearnerMetrics metrics;
     private final CheckpointStore store;
     private final ProduceMonitor produced;
     private final InputPositions input;
+    private final CheckpointWriter checkpoints;
+    private final ShadowControl shadowControl = new ShadowControl();
     private volatile Duration partitionCheckEvery = PARTITION_CHECK_EVERY;
     /** The model's input, exactly: what validation let through must still fit the model being trained. */
     private final ValidationConfig strictInput;
@@ -104,6 +89,8 @@ public final class OnlineLearner implements Runnable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile State state = State.NEW;
     private volatile Throwable failure;
+    /** Fresh images trained, for other threads (events written by the status server). */
+    private volatile long freshImagesTrained;
 
     /** Life cycle, for health checks. */
     public enum State { NEW, STARTING, RUNNING, STOPPED, FAILED }
@@ -115,6 +102,22 @@ public final class OnlineLearner implements Runnable {
         this.strictInput = ValidationConfig.strict(config.model());
         this.produced = new ProduceMonitor(metrics);
         this.input = new InputPositions(config, metrics);
+        this.checkpoints = new CheckpointWriter(config, store, metrics);
+    }
+
+    /** Fresh images trained so far (0 before the loop restored its checkpoint). */
+    public long freshImagesTrained() {
+        return freshImagesTrained;
+    }
+
+    /** The newest published model version (0 before the first checkpoint). */
+    public long modelVersion() {
+        return metrics.modelVersion();
+    }
+
+    /** Requests to start or promote the shadow map, carried out by the loop between steps. */
+    public ShadowControl shadowControl() {
+        return shadowControl;
     }
 
     /** Looks for added input partitions this often instead of every {@link #PARTITION_CHECK_EVERY} (tests). */
@@ -196,23 +199,24 @@ public final class OnlineLearner implements Runnable {
 
     private void consume(NDManager manager, LearnerSession session) throws IOException {
         VitSomConfig modelConfig = config.model();
+        int minimumFresh = config.options().adaptation().rehearsal().minimumFresh(modelConfig.batchSize());
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(LearnerClients.consumer(config, partitionCheckEvery));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(LearnerClients.producer(config));
-             VitSomTrainer trainer = session.trainer) {
+             ContinualTrainer learner = session.learner) {
             consumer = c;
             if (stopping) {
                 return;
             }
+            LearnerPublisher publisher = new LearnerPublisher(config, producer, produced, metrics);
             List<TopicPartition> partitions = input.partitions(c);
             input.assign(c, partitions, session);
             LOG.info("learner reading {} from {} (model version {}, step {}, {} images trained so far)",
                     partitions, session.offsets.isEmpty() ? "the beginning" : "checkpointed offsets " + session.offsets,
-                    session.version, trainer.stepCount(), session.imagesTrained);
+                    session.version, session.trainer().stepCount(), session.imagesTrained);
             state = State.RUNNING;
             Batch batch = new Batch(modelConfig);
-            long lastProgress = System.nanoTime();
+            Progress progress = new Progress(session);
             long lastPartitionCheck = System.nanoTime();
-            long imagesAtProgress = session.imagesTrained;
             while (!stopping) {
                 ConsumerRecords<String, byte[]> records;
                 try {
@@ -224,16 +228,20 @@ public final class OnlineLearner implements Runnable {
                     continue;
                 }
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    accept(record, batch, producer);
+                    accept(record, batch, publisher);
                     if (batch.full()) {
-                        train(batch, session, producer);
+                        train(batch, session, publisher);
                     }
                 }
-                if (!batch.isEmpty() && batch.waited().compareTo(config.options().batchTimeout()) >= 0) {
-                    train(batch, session, producer);
+                // With rehearsal a batch need not wait to be full: the reservoir fills it, so the map trains at the
+                // learner's speed instead of the feed's (every batch keeps its share of fresh images).
+                if (!batch.isEmpty() && (batch.size() >= minimumFresh
+                        || batch.waited().compareTo(config.options().batchTimeout()) >= 0)) {
+                    train(batch, session, publisher);
                 }
+                shadowControl.serve(session, publisher);
                 if (session.checkpointDue(config.options())) {
-                    checkpoint(session, c, producer, manager);
+                    checkpoints.write(session, c, publisher, manager);
                 }
                 metrics.lag(c);
                 if (System.nanoTime() - lastPartitionCheck >= partitionCheckEvery.toNanos()) {
@@ -245,25 +253,17 @@ public final class OnlineLearner implements Runnable {
                     }
                     lastPartitionCheck = System.nanoTime();
                 }
-                if (System.nanoTime() - lastProgress >= PROGRESS_EVERY.toNanos()) {
-                    double seconds = (System.nanoTime() - lastProgress) / 1e9;
-                    LOG.info("step {} | {} images trained | {} img/s | loss {} | T {} | gamma {} | version {}",
-                            trainer.stepCount(), session.imagesTrained,
-                            String.format("%.1f", (session.imagesTrained - imagesAtProgress) / seconds),
-                            String.format("%.4f", metrics.lastLoss()), String.format("%.3f", metrics.temperature()),
-                            String.format("%.4g", metrics.gamma()), session.version);
-                    lastProgress = System.nanoTime();
-                    imagesAtProgress = session.imagesTrained;
-                }
+                progress.maybeReport(publisher);
             }
             // The partial batch is not trained: its records lie past the checkpointed offsets and are read again.
             if (session.stepsSinceCheckpoint > 0 || !session.pendingOffsets.isEmpty()) {
-                checkpoint(session, c, producer, manager);
+                checkpoints.write(session, c, publisher, manager);
             }
-            LOG.info("learner stopped at step {} after {} images (model version {})", trainer.stepCount(),
+            LOG.info("learner stopped at step {} after {} images (model version {})", session.trainer().stepCount(),
                     session.imagesTrained, session.version);
         } finally {
             consumer = null;
+            shadowControl.close();
         }
     }
 
@@ -272,7 +272,7 @@ public final class OnlineLearner implements Runnable {
      * for an image validation should have stopped, {@value ValidationTopology#INTERNAL_ERROR} when handling it failed
      * in any other way. Never throws for one record's sake.
      */
-    private void accept(ConsumerRecord<String, byte[]> record, Batch batch, KafkaProducer<byte[], byte[]> producer) {
+    private void accept(ConsumerRecord<String, byte[]> record, Batch batch, LearnerPublisher publisher) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         String reason = REJECTED_BY_LEARNER;
         String problem;
@@ -291,193 +291,96 @@ public final class OnlineLearner implements Runnable {
             LOG.error("handling {} at {}@{} failed", record.key(), tp, record.offset(), e);
         }
         LOG.warn("sending {} at {}@{} to the DLQ: {}", record.key(), tp, record.offset(), problem);
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        ImageRecord.put(headers, ImageRecord.DLQ_REASON, reason);
-        ImageRecord.put(headers, ImageRecord.DLQ_DETAIL, problem);
-        ImageRecord.put(headers, ImageRecord.DLQ_TOPIC, record.topic());
-        ImageRecord.put(headers, ImageRecord.DLQ_PARTITION, Integer.toString(record.partition()));
-        ImageRecord.put(headers, ImageRecord.DLQ_OFFSET, Long.toString(record.offset()));
-        String dlq = config.topics().imagesDlq().name();
-        producer.send(new ProducerRecord<>(dlq, null, bytes(record.key()), record.value(), headers),
-                produced.callback(dlq));
+        publisher.deadLetter(record, reason, problem);
         metrics.rejected();
         batch.skip(tp, record.offset());
     }
 
-    private void train(Batch batch, LearnerSession session, KafkaProducer<byte[], byte[]> producer) {
+    private void train(Batch batch, LearnerSession session, LearnerPublisher publisher) {
         if (batch.size() > 0) {
             long start = System.nanoTime();
-            StepResult result = session.trainer.step(batch.images(), null, batch.size());
-            metrics.step(result, batch.size(), System.nanoTime() - start);
-            if (!Double.isFinite(result.totalLoss())) {
-                throw new IllegalStateException("loss became " + result.totalLoss() + " at step " + result.step()
-                        + "; the last checkpoint (version " + session.version + ") is intact");
+            boolean[] released = new boolean[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                released[i] = ImageRecord.get(batch.record(i).headers(), NovelHeaders.RELEASED).isPresent();
             }
-            publishTraining(batch, result, session, producer);
-            session.imagesTrained += batch.size();
-            session.stepsSinceCheckpoint++;
+            ContinualTrainer.Outcome outcome = session.learner.train(batch.pixels(), batch.size(), released);
+            publisher.novel(batch, outcome, session.version);
+            metrics.novel(outcome.novel().size());
+            StepResult result = outcome.step();
+            if (result != null) {
+                int n = outcome.trained().length;
+                metrics.step(result, n + outcome.rehearsed(), System.nanoTime() - start);
+                metrics.trained(n, outcome.rehearsed());
+                if (!Double.isFinite(result.totalLoss())) {
+                    throw new IllegalStateException("loss became " + result.totalLoss() + " at step " + result.step()
+                            + "; the last checkpoint (version " + session.version + ") is intact");
+                }
+                publisher.training(batch, outcome, session.trainer().model().som().orElseThrow().grid(),
+                        session.version);
+                session.imagesTrained += n;
+                session.stepsSinceCheckpoint++;
+                freshImagesTrained = session.learner.freshImages();
+            }
+            for (DriftEvent e : outcome.events()) {
+                publisher.drift(e, session.version);
+            }
+            if (outcome.reseeded() > 0) {
+                metrics.reseeded(outcome.reseeded());
+                publisher.event(ShadowControl.event("units-reseeded", outcome.reseeded(), session,
+                        outcome.reseeded() + " dead unit(s) re-seeded from high-error images"));
+            }
+            if (outcome.shadowAction() != null) {
+                publisher.event(ShadowControl.event("shadow-" + outcome.shadowAction(), null, session,
+                        "shadow map " + outcome.shadowAction() + " by rule"));
+            }
         }
         session.pendingOffsets.putAll(batch.nextOffsets());
-        session.lastBatch = batch.size() > 0 ? batch.images().clone() : session.lastBatch;
-        session.lastBatchSize = batch.size() > 0 ? batch.size() : session.lastBatchSize;
         batch.clear();
     }
 
-    private void publishTraining(Batch batch, StepResult result, LearnerSession session,
-                                 KafkaProducer<byte[], byte[]> producer) {
-        SomGrid grid = session.trainer.model().som().orElseThrow().grid();
-        String topic = config.topics().training().name();
-        byte[] step = bytes(Long.toString(result.step()));
-        for (int i = 0; i < batch.size(); i++) {
-            int unit = (int) result.bmus()[i];
-            Messages.Bmu bmu = new Messages.Bmu(unit, grid.row(unit), grid.col(unit), result.bmuDistances()[i],
-                    session.version, batch.eventTime(i), batch.label(i), null);
-            Headers headers = new RecordHeaders();
-            headers.add(TRAINING_PARTITION, bytes(Integer.toString(batch.partition(i))));
-            headers.add(TRAINING_OFFSET, bytes(Long.toString(batch.offset(i))));
-            headers.add(TRAINING_STEP, step);
-            producer.send(new ProducerRecord<>(topic, null, bytes(batch.key(i)), Messages.toJson(bmu), headers),
-                    produced.callback(topic));
-        }
-    }
+    /** The progress line and the continual-learning state, every {@link #PROGRESS_EVERY}. */
+    private final class Progress {
+        private final LearnerSession session;
+        private long last = System.nanoTime();
+        private long fresh;
+        private long rehearsed;
 
-    private void checkpoint(LearnerSession session, KafkaConsumer<String, byte[]> c, KafkaProducer<byte[], byte[]> producer,
-                            NDManager manager) throws IOException {
-        long start = System.nanoTime();
-        // Everything the checkpoint's offsets vouch for (training BMUs, DLQ records) must be durable first.
-        producer.flush();
-        Map<TopicPartition, Long> offsets = new LinkedHashMap<>(session.offsets);
-        offsets.putAll(session.pendingOffsets);
-        long version = store.nextVersion();
-        ObjectNode provenance = provenance(session, offsets, version);
-        Checkpoint.save(store.path(version), session.trainer, config.options().seed(), provenance);
-        store.prune(config.options().keepLast());
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset, "checkpoint v" + version)));
-        try {
-            try {
-                c.commitSync(commit);
-            } catch (WakeupException e) {
-                // stop() wakes the consumer to end a poll; when the loop was training instead, the wakeup is
-                // delivered to the final checkpoint's commit, and it is spent by now.
-                c.commitSync(commit);
+        Progress(LearnerSession session) {
+            this.session = session;
+            this.fresh = session.learner.freshImages();
+            this.rehearsed = session.learner.rehearsedImages();
+        }
+
+        void maybeReport(LearnerPublisher publisher) {
+            long now = System.nanoTime();
+            if (now - last < PROGRESS_EVERY.toNanos()) {
+                return;
             }
-        } catch (KafkaException e) {
-            // Committed offsets only feed lag monitoring; the checkpoint already holds the truth.
-            LOG.warn("committing offsets of checkpoint {} failed: {}", version, e.toString());
+            double seconds = (now - last) / 1e9;
+            ContinualTrainer l = session.learner;
+            double freshRate = (l.freshImages() - fresh) / seconds;
+            double rehearsedRate = (l.rehearsedImages() - rehearsed) / seconds;
+            LOG.info("step {} | {} images trained | {} fresh + {} rehearsed img/s | loss {} | T {} | lr {} | "
+                            + "plasticity {} | version {}",
+                    session.trainer().stepCount(), session.imagesTrained, String.format("%.1f", freshRate),
+                    String.format("%.1f", rehearsedRate), String.format("%.4f", metrics.lastLoss()),
+                    String.format("%.3f", metrics.temperature()), String.format("%.3g", metrics.learningRate()),
+                    String.format("%.2f", l.plasticityLevel()), session.version);
+            Messages.MapQuality liveQuality = new Messages.MapQuality(l.liveQuantizationError(),
+                    l.liveTopographicError());
+            Messages.MapQuality shadowQuality = l.shadow().isEmpty() ? null : new Messages.MapQuality(
+                    l.shadowQuantizationError(), l.shadowTopographicError());
+            publisher.learning(new Messages.LearningState(Instant.now().toString(), session.version,
+                    session.trainer().stepCount(), l.freshImages(), l.rehearsedImages(), freshRate, rehearsedRate,
+                    l.reservoirSize(), l.plasticityLevel(), metrics.temperature(), metrics.learningRate(),
+                    l.novelImages(), l.detections(), l.reseededUnits(), l.monitor().armed(), liveQuality,
+                    shadowQuality));
+            metrics.learning(new LearnerMetrics.ContinualTrainerView(freshRate, rehearsedRate, l.reservoirSize(),
+                    l.plasticityLevel(), l.monitor().armed(), l.shadow().isPresent(), l.liveQuantizationError(),
+                    l.liveTopographicError(), l.shadowQuantizationError(), l.shadowTopographicError()));
+            last = now;
+            fresh = l.freshImages();
+            rehearsed = l.rehearsedImages();
         }
-        session.offsets.clear();
-        session.offsets.putAll(offsets);
-        session.rangeStart.clear();
-        session.rangeStart.putAll(offsets);
-        session.pendingOffsets.clear();
-        session.version = version;
-        session.stepsSinceCheckpoint = 0;
-        session.lastCheckpoint = System.nanoTime();
-        long written = System.nanoTime();
-        SomLayer som = session.trainer.model().som().orElseThrow();
-        float[] prototypes = som.prototypes().getArray().toFloatArray();
-        TopologyMetrics.Drift drift = session.publishedPrototypes == null ? null : TopologyMetrics.prototypeDrift(
-                som.distance(), session.publishedPrototypes, prototypes, som.inputDim());
-        publishModel(session, version, offsets, prototypes, drift, producer, manager);
-        session.publishedPrototypes = prototypes;
-        if (drift != null) {
-            metrics.drift(drift);
-        }
-        metrics.checkpoint(version, System.nanoTime() - start);
-        LOG.info("checkpoint v{} at step {} ({} images) written to {} in {} ms, published in {} ms{}", version,
-                session.trainer.stepCount(), session.imagesTrained, store.path(version),
-                (written - start) / 1_000_000, (System.nanoTime() - written) / 1_000_000,
-                drift == null ? ""
-                        : String.format(" (prototype drift mean %.4g, max %.4g)", drift.mean(), drift.max()));
-    }
-
-    private ObjectNode provenance(LearnerSession session, Map<TopicPartition, Long> offsets, long version) {
-        ObjectNode p = JSON.createObjectNode();
-        p.put("kind", "stream");
-        p.put("version", version);
-        p.put("input_topic", config.topics().imagesValid().name());
-        p.put("group_id", config.groupId());
-        p.put("bootstrap_servers", config.kafka().bootstrapServers());
-        p.put("images_trained", session.imagesTrained);
-        p.put("horizon_images", config.options().horizonImages());
-        p.put("horizon_epochs", config.model().totalEpochs());
-        ObjectNode next = p.putObject("offsets");
-        offsets.forEach((tp, offset) -> next.put(tp.toString(), offset));
-        // [from, to) per partition since the previous checkpoint: what this version added to its lineage.
-        ObjectNode ranges = p.putObject("ranges");
-        offsets.forEach((tp, offset) -> {
-            long from = session.rangeStart.getOrDefault(tp, offset);
-            ArrayNode range = ranges.putArray(tp.toString());
-            range.add(from);
-            range.add(offset);
-        });
-        if (session.parentVersion > 0) {
-            p.put("resumed_from_version", session.parentVersion);
-        }
-        if (!session.retentionSkipped.isEmpty()) {
-            // Records of the lineage that were never trained: deleted by retention and skipped by policy.
-            ObjectNode skipped = p.putObject("retention_skipped");
-            session.retentionSkipped.forEach((tp, n) -> skipped.put(tp.toString(), n));
-        }
-        return p;
-    }
-
-    /**
-     * Publishes the prototypes ({@code w}, {@code [units, dim]} row-major) and the model record of a version.
-     *
-     * @param drift movement since the previous version, or {@code null} when there is none
-     */
-    private void publishModel(LearnerSession session, long version, Map<TopicPartition, Long> offsets, float[] w,
-                              TopologyMetrics.Drift drift, KafkaProducer<byte[], byte[]> producer,
-                              NDManager manager) throws IOException {
-        VitSom model = session.trainer.model();
-        SomGrid grid = model.som().orElseThrow().grid();
-        if (config.publishPrototypes()) {
-            int units = grid.units();
-            int dim = w.length / units;
-            float[][] decoded = decodedPrototypes(model, session, manager);
-            VitSomConfig m = config.model();
-            for (int unit = 0; unit < units; unit++) {
-                float[] vector = java.util.Arrays.copyOfRange(w, unit * dim, (unit + 1) * dim);
-                byte[] png = decoded == null ? null : ImageCodec.encodePng(ImageCodec.fromFloats(
-                        m.data().numChannels(), m.data().inputSize(), m.data().inputSize(), decoded[unit]));
-                producer.send(new ProducerRecord<>(config.topics().prototypes().name(), null,
-                        UNIT_KEYS.serialize(null, unit),
-                        Messages.toJson(Messages.Prototype.of(unit, grid.row(unit), grid.col(unit), version, vector,
-                                png))), produced.callback(config.topics().prototypes().name()));
-            }
-        }
-        Map<String, Long> named = new TreeMap<>();
-        offsets.forEach((tp, offset) -> named.put(tp.toString(), offset));
-        Messages.ModelVersion record = new Messages.ModelVersion(version, session.trainer.stepCount(),
-                session.imagesTrained, store.path(version).toString(), Instant.now().toString(),
-                CodeVersion.describe(), config.options().seed(), grid.rows(), grid.cols(),
-                grid.topology().name().toLowerCase(java.util.Locale.ROOT), named,
-                drift == null ? null : drift.mean(), drift == null ? null : drift.max());
-        byte[] value = Messages.toJson(record);
-        Headers headers = new RecordHeaders();
-        if (config.signatures().enabled()) {
-            byte[] manifest = Files.readAllBytes(store.path(version).resolve(Checkpoint.MANIFEST));
-            headers.add(ModelSignatures.HEADER,
-                    bytes(config.signatures().sign(value, manifest)));
-        }
-        producer.send(new ProducerRecord<>(config.topics().models().name(), null,
-                bytes(String.format("v%06d", version)), value, headers),
-                produced.callback(config.topics().models().name()));
-        producer.flush();
-    }
-
-    /** Prototypes decoded to images, scaled to the latent norm of the last batch; null when not decodable. */
-    private static float[][] decodedPrototypes(VitSom model, LearnerSession session, NDManager manager) {
-        if (model.config().som().useReduced() || session.lastBatch == null) {
-            return null;
-        }
-        VitSomPredictor predictor = new VitSomPredictor(model, manager);
-        return predictor.decodePrototypes(predictor.meanLatentNorm(session.lastBatch, session.lastBatchSize));
-    }
-
-    private static byte[] bytes(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -3,6 +3,7 @@ package io.vitsom.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import io.vitsom.learner.novel.NovelHeaders;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.stream.EmbeddedKafka;
 import io.vitsom.stream.Topics;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills the learner process with SIGKILL at a random point while it trains on a live stream, restarts it, and
  * shows from the checkpoint's offsets and the {@code som.training} topic that training resumed exactly at the
  * checkpointed offsets: in the surviving model lineage every input record is trained once, none twice, none
- * skipped.
+ * skipped. The learner runs with rehearsal (the default), quarantine and a shadow map on: rehearsed images are
+ * no records, and a record quarantined to {@code images.novel} counts as handled, never as trained.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LearnerCrashTest {
@@ -122,7 +124,10 @@ class LearnerCrashTest {
                 assertThat(positions.add(partition(r) + "@" + offset(r))).as("trained twice: %s@%s", partition(r),
                         offset(r)).isTrue();
             }
-            assertThat(positions).hasSize(IMAGES);
+            Set<String> quarantined = novelPositions(bootstrap);
+            assertThat(quarantined).as("quarantined and trained").doesNotContainAnyElementsOf(positions);
+            System.out.printf("%d records trained, %d quarantined%n", positions.size(), quarantined.size());
+            assertThat(positions.size() + quarantined.size()).isEqualTo(IMAGES);
         }
     }
 
@@ -132,7 +137,8 @@ class LearnerCrashTest {
                 System.getProperty("java.class.path"), LearnCommand.class.getName(),
                 "--bootstrap", bootstrap, "--config", config.toString(), "--checkpoint-dir", checkpoints.toString(),
                 "--checkpoint-every-steps", "3", "--checkpoint-every", "0s", "--batch-timeout", "300ms",
-                "--horizon-images", "2000", "--device", "cpu", "--port", "0")
+                "--horizon-images", "2000", "--device", "cpu", "--port", "0",
+                "--quarantine", "on", "--quarantine-warmup", "64", "--shadow", "start")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -154,7 +160,7 @@ class LearnerCrashTest {
             List<ConsumerRecord<byte[], byte[]>> all = TestTopics.read(bootstrap, TOPICS.training().name(),
                     Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ZERO);
             long lineage = all.subList(0, before).stream().filter(r -> step(r) < checkpointStep).count()
-                    + (all.size() - before);
+                    + (all.size() - before) + novelPositions(bootstrap).size();
             if (lineage >= IMAGES) {
                 return all;
             }
@@ -162,6 +168,17 @@ class LearnerCrashTest {
             assertThat(System.nanoTime()).as("lineage incomplete (%d of %d):%n%s", lineage, IMAGES,
                     Files.readString(log)).isLessThan(deadline);
         }
+    }
+
+    /** Input positions ({@code partition@offset}) of the records quarantined to images.novel, once each. */
+    private static Set<String> novelPositions(String bootstrap) throws Exception {
+        Set<String> out = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : TestTopics.read(bootstrap, TOPICS.imagesNovel().name(),
+                Integer.MAX_VALUE, Duration.ofSeconds(2), Duration.ZERO)) {
+            String source = TestTopics.header(r, NovelHeaders.SOURCE);
+            out.add(source.substring(source.lastIndexOf('-') + 1));
+        }
+        return out;
     }
 
     private static long step(ConsumerRecord<byte[], byte[]> r) {

@@ -72,6 +72,72 @@ public final class Messages {
     }
 
     /**
+     * Something that happened to the map, on {@code som.events} (keyed by {@code type}): a drift detected in one of
+     * its signals ({@code "drift"}), a shadow map started or promoted ({@code "shadow-started"},
+     * {@code "shadow-promoted"}), novel images released ({@code "novel-released"}), dead units re-seeded
+     * ({@code "units-reseeded"}).
+     *
+     * @param type what happened
+     * @param series the signal a drift was seen in ({@code quantization_error}, {@code topographic_error},
+     *     {@code hit_map_js}, {@code prototype_drift}); null for other types
+     * @param detector {@code page_hinkley} or {@code adwin} for a drift; null otherwise
+     * @param magnitude how far the signal moved (new level minus old, in its own units), or how many images or units
+     *     an action concerned; null when not applicable
+     * @param detectedAt ISO-8601 time
+     * @param detectedAtImages fresh images the learner had trained when it happened
+     * @param modelVersion the newest published model version at the time
+     * @param message one line for people
+     */
+    public record MapEvent(String type, String series, String detector, Double magnitude, String detectedAt,
+                           long detectedAtImages, long modelVersion, String message) {
+        public MapEvent {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(detectedAt, "detectedAt");
+        }
+    }
+
+    /**
+     * Quality of one map over the recent fresh images of its training batches (exponentially weighted over about
+     * 2,000 images).
+     *
+     * @param quantizationError mean BMU distance
+     * @param topographicError share of images whose first and second BMU are not grid neighbours
+     */
+    public record MapQuality(double quantizationError, double topographicError) {
+    }
+
+    /**
+     * The learner's continual-learning state, on {@code som.learning} every few seconds.
+     *
+     * @param time ISO-8601 time
+     * @param modelVersion newest published version
+     * @param step training steps of the live map
+     * @param freshImages images from the feed trained so far
+     * @param rehearsedImages images from the rehearsal reservoir trained so far
+     * @param freshPerSecond fresh images trained per second since the previous state
+     * @param rehearsedPerSecond rehearsed images trained per second since the previous state
+     * @param reservoirImages images in the reservoir
+     * @param plasticity the drift answer's level: 0 at rest, 1 right after a detection
+     * @param temperature SOM temperature of the last step
+     * @param learningRate learning rate of the last step
+     * @param novelImages images quarantined so far
+     * @param detections drifts detected so far
+     * @param reseededUnits units re-seeded so far
+     * @param detectorsArmed whether the drift detectors are armed (past warm-up and any quiet period)
+     * @param live the live map's quality
+     * @param shadow the shadow map's quality, null when none trains
+     */
+    public record LearningState(String time, long modelVersion, long step, long freshImages, long rehearsedImages,
+                                double freshPerSecond, double rehearsedPerSecond, int reservoirImages,
+                                double plasticity, double temperature, double learningRate, long novelImages,
+                                long detections, long reseededUnits, boolean detectorsArmed, MapQuality live,
+                                MapQuality shadow) {
+        public LearningState {
+            Objects.requireNonNull(time, "time");
+        }
+    }
+
+    /**
      * The best-matching unit of one image, on {@code som.training} (learner) and {@code som.assignments}
      * (serving); keyed by the image's record key.
      *

@@ -32,11 +32,17 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param assignments serving's output: one assignment per valid image, keyed by image key
  * @param training the learner's training-time BMUs, keyed by image key
  * @param models model versions and checkpoint metadata (compacted)
+ * @param events what happened to the map: drifts detected, shadow maps started and promoted, novel images
+ *     released, units re-seeded ({@code Messages.MapEvent}, keyed by event type)
+ * @param learning the learner's continual-learning state every few seconds ({@code Messages.LearningState})
+ * @param imagesNovel images the learner quarantined as novel, unchanged, with the distance in headers; kept out of
+ *     training until released
  */
 public record Topics(Topic<String, byte[]> images, Topic<String, byte[]> imagesValid,
                      Topic<String, byte[]> imagesDlq, Topic<Integer, byte[]> prototypes,
                      Topic<String, byte[]> assignments, Topic<String, byte[]> training,
-                     Topic<String, byte[]> models) {
+                     Topic<String, byte[]> models, Topic<String, byte[]> events,
+                     Topic<String, byte[]> learning, Topic<String, byte[]> imagesNovel) {
     /** Partitions of the image and assignment topics: what lets two serving instances share the work. */
     public static final int DEFAULT_PARTITIONS = 2;
     /**
@@ -53,9 +59,12 @@ public record Topics(Topic<String, byte[]> images, Topic<String, byte[]> imagesV
         Objects.requireNonNull(assignments, "assignments");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(learning, "learning");
+        Objects.requireNonNull(imagesNovel, "imagesNovel");
         List<String> names = new ArrayList<>();
         for (Topic<?, ?> topic : List.of(images, imagesValid, imagesDlq, prototypes, assignments, training,
-                models)) {
+                models, events, learning, imagesNovel)) {
             if (names.contains(topic.name())) {
                 throw new IllegalArgumentException("topic name " + topic.name() + " is used twice");
             }
@@ -75,7 +84,10 @@ public record Topics(Topic<String, byte[]> images, Topic<String, byte[]> imagesV
                         Serdes.ByteArray()),
                 new Topic<>("som.training", 1, CleanupPolicy.DELETE, Serdes.String(), Serdes.ByteArray()),
                 // One partition: model versions must be read in the order they were published.
-                new Topic<>("som.models", 1, CleanupPolicy.COMPACT, Serdes.String(), Serdes.ByteArray()));
+                new Topic<>("som.models", 1, CleanupPolicy.COMPACT, Serdes.String(), Serdes.ByteArray()),
+                new Topic<>("som.events", 1, CleanupPolicy.DELETE, Serdes.String(), Serdes.ByteArray()),
+                new Topic<>("som.learning", 1, CleanupPolicy.DELETE, Serdes.String(), Serdes.ByteArray()),
+                new Topic<>("images.novel", 1, CleanupPolicy.DELETE, Serdes.String(), Serdes.ByteArray()));
     }
 
     /**
@@ -98,7 +110,8 @@ public record Topics(Topic<String, byte[]> images, Topic<String, byte[]> imagesV
         }
         return new Topics(rename(images, renames), rename(imagesValid, renames), rename(imagesDlq, renames),
                 rename(prototypes, renames), rename(assignments, renames), rename(training, renames),
-                rename(models, renames));
+                rename(models, renames), rename(events, renames), rename(learning, renames),
+                rename(imagesNovel, renames));
     }
 
     private static <K, V> Topic<K, V> rename(Topic<K, V> topic, Map<String, String> renames) {
@@ -108,7 +121,8 @@ public record Topics(Topic<String, byte[]> images, Topic<String, byte[]> imagesV
 
     /** Every topic, in declaration order. */
     public List<Topic<?, ?>> all() {
-        return List.of(images, imagesValid, imagesDlq, prototypes, assignments, training, models);
+        return List.of(images, imagesValid, imagesDlq, prototypes, assignments, training, models, events, learning,
+                imagesNovel);
     }
 
     /**

@@ -70,8 +70,12 @@ public final class Checkpoint {
     public record Metadata(long step, long optimizerStep, long seed, String codeVersion, String created, JsonNode provenance) {
     }
 
-    /** A loaded checkpoint: the model (parameters set), its metadata and the optimizer moments by name. */
-    public record Loaded(VitSom model, VitSomConfig config, Metadata metadata, Map<String, float[]> moments) {
+    /**
+     * A loaded checkpoint: the model (parameters set), its metadata, the optimizer moments by name, and the
+     * directory it was read from (where state written through {@link Extra} lies).
+     */
+    public record Loaded(VitSom model, VitSomConfig config, Metadata metadata, Map<String, float[]> moments,
+                         Path dir) {
         /** Restores the optimizer moments and step count into {@code trainer} (built on {@link #model()}). */
         public void restore(VitSomTrainer trainer) {
             for (var e : trainer.optimizer().moments().entrySet()) {
@@ -86,39 +90,46 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * More state written into a checkpoint while it is built, before its manifest, so the files are covered by the
+     * manifest and appear atomically with the model (a learner's rehearsal reservoir, a shadow map).
+     */
+    @FunctionalInterface
+    public interface Extra {
+        /** Writes files under {@code dir}, the checkpoint's temporary directory. */
+        void writeTo(Path dir) throws IOException;
+
+        /** Nothing more. */
+        static Extra none() {
+            return dir -> { };
+        }
+    }
+
     /** Writes a checkpoint of {@code trainer}'s model and optimizer to {@code dir} atomically. */
     public static void save(Path dir, VitSomTrainer trainer, long seed, JsonNode provenance) throws IOException {
+        save(dir, trainer, seed, provenance, Extra.none());
+    }
+
+    /** {@link #save(Path, VitSomTrainer, long, JsonNode)} with more files written by {@code extra}. */
+    public static void save(Path dir, VitSomTrainer trainer, long seed, JsonNode provenance, Extra extra)
+            throws IOException {
         save(dir, trainer.model(), trainer.optimizer().moments(), trainer.stepCount(), trainer.optimizer().stepCount(),
-                seed, provenance);
+                seed, provenance, extra);
     }
 
     /** Writes a checkpoint; {@code moments} may be empty (an inference-only export). */
     public static void save(Path dir, VitSom model, Map<String, NDArray> moments, long step, long optimizerStep,
                             long seed, JsonNode provenance) throws IOException {
+        save(dir, model, moments, step, optimizerStep, seed, provenance, Extra.none());
+    }
+
+    private static void save(Path dir, VitSom model, Map<String, NDArray> moments, long step, long optimizerStep,
+                             long seed, JsonNode provenance, Extra extra) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
-        Files.createDirectories(tmp.resolve("params"));
-        Files.createDirectories(tmp.resolve("optimizer"));
-        for (var e : model.namedParameters().entrySet()) {
-            NDArray a = e.getValue().getArray();
-            Npy.writeFloat32(tmp.resolve("params").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
-        }
-        for (var e : moments.entrySet()) {
-            NDArray a = e.getValue();
-            Npy.writeFloat32(tmp.resolve("optimizer").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
-        }
-        Files.writeString(tmp.resolve("config.yaml"), ConfigLoader.toYaml(model.config()));
-        ObjectNode meta = JSON.createObjectNode();
-        meta.put("format", FORMAT);
-        meta.put("step", step);
-        meta.put("optimizer_step", optimizerStep);
-        meta.put("seed", seed);
-        meta.put("code_version", CodeVersion.describe());
-        meta.put("created", Instant.now().toString());
-        meta.set("config", ConfigLoader.toTree(model.config()));
-        meta.set("provenance", provenance == null ? JSON.createObjectNode() : provenance);
-        JSON.writeValue(tmp.resolve("checkpoint.json").toFile(), meta);
+        writeContents(tmp, model, moments, step, optimizerStep, seed, provenance);
+        extra.writeTo(tmp);
         ObjectNode manifest = JSON.createObjectNode();
         ObjectNode files = manifest.putObject("files");
         for (Path f : listFiles(tmp)) {
@@ -128,9 +139,13 @@ public final class Checkpoint {
         for (Path f : listFiles(tmp)) {
             fsync(f);
         }
-        fsync(tmp.resolve("params"));
-        fsync(tmp.resolve("optimizer"));
-        fsync(tmp);
+        try (Stream<Path> walk = Files.walk(tmp)) {
+            // Directories deepest first, so every entry is durable before the rename publishes the checkpoint.
+            for (Path d : walk.filter(Files::isDirectory)
+                    .sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                fsync(d);
+            }
+        }
         Path old = null;
         if (Files.exists(dir)) {
             old = parent.resolve("." + dir.getFileName() + ".old-" + UUID.randomUUID());
@@ -143,12 +158,50 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Writes a model's parameters, optimizer moments, config and {@code checkpoint.json} into {@code dir}, with no
+     * manifest and no atomic rename: the contents of a checkpoint, or of a second model inside one (through
+     * {@link Extra}), which {@link #loadContents} reads back.
+     */
+    public static void writeContents(Path dir, VitSom model, Map<String, NDArray> moments, long step,
+                                     long optimizerStep, long seed, JsonNode provenance) throws IOException {
+        Files.createDirectories(dir.resolve("params"));
+        Files.createDirectories(dir.resolve("optimizer"));
+        for (var e : model.namedParameters().entrySet()) {
+            NDArray a = e.getValue().getArray();
+            Npy.writeFloat32(dir.resolve("params").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
+        }
+        for (var e : moments.entrySet()) {
+            NDArray a = e.getValue();
+            Npy.writeFloat32(dir.resolve("optimizer").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
+        }
+        Files.writeString(dir.resolve("config.yaml"), ConfigLoader.toYaml(model.config()));
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("format", FORMAT);
+        meta.put("step", step);
+        meta.put("optimizer_step", optimizerStep);
+        meta.put("seed", seed);
+        meta.put("code_version", CodeVersion.describe());
+        meta.put("created", Instant.now().toString());
+        meta.set("config", ConfigLoader.toTree(model.config()));
+        meta.set("provenance", provenance == null ? JSON.createObjectNode() : provenance);
+        JSON.writeValue(dir.resolve("checkpoint.json").toFile(), meta);
+    }
+
     /** Loads and verifies a checkpoint, building its model on {@code manager}. */
     public static Loaded load(Path dir, NDManager manager) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "no checkpoint directory");
         }
         verify(dir);
+        return loadContents(dir, manager);
+    }
+
+    /**
+     * Loads what {@link #writeContents} wrote, without verifying a manifest: for a model inside a checkpoint whose
+     * manifest {@link #load} already verified.
+     */
+    public static Loaded loadContents(Path dir, NDManager manager) throws IOException {
         JsonNode meta = JSON.readTree(dir.resolve("checkpoint.json").toFile());
         if (!FORMAT.equals(meta.path("format").asText())) {
             throw new CorruptCheckpointException(dir, "unknown format '" + meta.path("format").asText() + "'");
@@ -181,7 +234,7 @@ public final class Checkpoint {
         Metadata metadata = new Metadata(meta.path("step").asLong(),
                 meta.path("optimizer_step").asLong(), meta.path("seed").asLong(),
                 meta.path("code_version").asText(), meta.path("created").asText(), meta.path("provenance"));
-        return new Loaded(model, config, metadata, moments);
+        return new Loaded(model, config, metadata, moments, dir);
     }
 
     /** Checks that every file of the manifest exists with its checksum and that no file is missing from it. */

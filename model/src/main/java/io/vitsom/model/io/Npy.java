@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * ({@code bench/reference/check_reference.py}).
  *
  * <p>Writing produces format version 1.0 in C order, byte for byte what {@code numpy.save} (1.24) writes
- * for the same array: dtypes {@code <f4} (float32) and {@code <i8} (int64). Reading accepts versions 1.0,
- * 2.0 and 3.0, C or Fortran order (returned in C order), and dtypes {@code <f4} and {@code <f8} (as
- * float, narrowed like a Java cast) or {@code <i8} and {@code <i4} (as long). Malformed or unsupported
+ * for the same array: dtypes {@code <f4} (float32), {@code <i8} (int64) and {@code |u1} (uint8). Reading
+ * accepts versions 1.0, 2.0 and 3.0, C or Fortran order (returned in C order), and dtypes {@code <f4} and
+ * {@code <f8} (as float, narrowed like a Java cast) or {@code <i8}, {@code <i4} and {@code |u1} (as long);
+ * {@link #readUint8(Path)} reads {@code |u1} as raw bytes, 8 times smaller. Malformed or unsupported
  * files raise an {@link IOException} that names the file and the problem.
  */
 public final class Npy {
@@ -34,6 +35,8 @@ public final class Npy {
     public static final String INT64 = "<i8";
     /** dtype of 32-bit little-endian integers (read only; converted to long). */
     public static final String INT32 = "<i4";
+    /** dtype of unsigned bytes (uint8). */
+    public static final String UINT8 = "|u1";
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ARRAY_ALIGN = 64;
@@ -51,7 +54,7 @@ public final class Npy {
     /**
      * An array read from a {@code .npy} file, in C order.
      *
-     * @param dtype  the file's dtype ({@code <f4}, {@code <f8}, {@code <i8} or {@code <i4})
+     * @param dtype  the file's dtype ({@code <f4}, {@code <f8}, {@code <i8}, {@code <i4} or {@code |u1})
      * @param shape  the shape ({@code []} for a 0-d array)
      * @param floats the values for float dtypes, else {@code null}
      * @param longs  the values for integer dtypes, else {@code null}
@@ -149,6 +152,15 @@ public final class Npy {
         }
     }
 
+    /** Writes a uint8 ({@code |u1}) array of the given shape, C order. */
+    public static void writeUint8(Path file, byte[] data, long... shape) throws IOException {
+        checkShape(data.length, shape);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            out.write(header(UINT8, shape));
+            out.write(data);
+        }
+    }
+
     /** The version-1.0 header numpy 1.24 writes for a C-order array of this dtype and shape. */
     static byte[] header(String dtype, long[] shape) {
         StringBuilder dict = new StringBuilder();
@@ -222,6 +234,105 @@ public final class Npy {
 
     /** Reads a {@code .npy} array from a stream; {@code name} is used in error messages. */
     public static NpyArray read(InputStream in, String name) throws IOException {
+        Header h = readHeader(in, name);
+        String dtype = h.dtype();
+        long[] shape = h.shape();
+        boolean fortran = h.fortran();
+        int itemSize;
+        switch (dtype) {
+            case FLOAT32, INT32 -> itemSize = 4;
+            case FLOAT64, INT64 -> itemSize = 8;
+            case UINT8 -> itemSize = 1;
+            default -> throw new IOException(name + ": unsupported dtype '" + dtype
+                    + "' (supported: <f4, <f8, <i8, <i4, |u1)");
+        }
+        int n = elementCount(shape, itemSize, name);
+        byte[] raw = readData(in, n, itemSize, dtype, shape, name);
+        ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        float[] floats = null;
+        long[] longs = null;
+        switch (dtype) {
+            case FLOAT32 -> {
+                floats = new float[n];
+                buf.asFloatBuffer().get(floats);
+            }
+            case FLOAT64 -> {
+                floats = new float[n];
+                for (int i = 0; i < n; i++) {
+                    floats[i] = (float) buf.getDouble(i * 8);
+                }
+            }
+            case INT64 -> {
+                longs = new long[n];
+                buf.asLongBuffer().get(longs);
+            }
+            case INT32 -> {
+                longs = new long[n];
+                for (int i = 0; i < n; i++) {
+                    longs[i] = buf.getInt(i * 4);
+                }
+            }
+            default -> { // UINT8
+                longs = new long[n];
+                for (int i = 0; i < n; i++) {
+                    longs[i] = raw[i] & 0xFF;
+                }
+            }
+        }
+        if (fortran && shape.length > 1) {
+            int[] perm = fortranToC(shape);
+            if (floats != null) {
+                float[] c = new float[n];
+                for (int i = 0; i < n; i++) {
+                    c[i] = floats[perm[i]];
+                }
+                floats = c;
+            } else {
+                long[] c = new long[n];
+                for (int i = 0; i < n; i++) {
+                    c[i] = longs[perm[i]];
+                }
+                longs = c;
+            }
+        }
+        return new NpyArray(dtype, shape, floats, longs);
+    }
+
+    /**
+     * A uint8 array read by {@link #readUint8(Path)}, in C order.
+     *
+     * @param shape the shape ({@code []} for a 0-d array)
+     * @param data  the values, one byte each (read them with {@code & 0xFF})
+     */
+    public record Uint8Array(long[] shape, byte[] data) {
+    }
+
+    /** Reads a {@code .npy} file of dtype {@code |u1} without widening its bytes; other dtypes are an error. */
+    public static Uint8Array readUint8(Path file) throws IOException {
+        String name = file.toString();
+        try (InputStream in = Files.newInputStream(file)) {
+            Header h = readHeader(in, name);
+            if (!UINT8.equals(h.dtype())) {
+                throw new IOException(name + ": expected dtype '" + UINT8 + "', found '" + h.dtype() + "'");
+            }
+            int n = elementCount(h.shape(), 1, name);
+            byte[] raw = readData(in, n, 1, UINT8, h.shape(), name);
+            if (h.fortran() && h.shape().length > 1) {
+                int[] perm = fortranToC(h.shape());
+                byte[] c = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    c[i] = raw[perm[i]];
+                }
+                raw = c;
+            }
+            return new Uint8Array(h.shape(), raw);
+        }
+    }
+
+    private record Header(String dtype, boolean fortran, long[] shape) {
+    }
+
+    private static Header readHeader(InputStream in, String name) throws IOException {
         byte[] pre = in.readNBytes(MAGIC.length + 2);
         if (pre.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(pre, MAGIC.length), MAGIC)) {
             throw new IOException(name + ": not a .npy file (bad magic string)");
@@ -250,14 +361,10 @@ public final class Npy {
         String dtype = match(DESCR, header, name, "descr");
         boolean fortran = "True".equals(match(FORTRAN, header, name, "fortran_order"));
         long[] shape = parseShape(match(SHAPE, header, name, "shape"), name, header);
+        return new Header(dtype, fortran, shape);
+    }
 
-        int itemSize;
-        switch (dtype) {
-            case FLOAT32, INT32 -> itemSize = 4;
-            case FLOAT64, INT64 -> itemSize = 8;
-            default -> throw new IOException(name + ": unsupported dtype '" + dtype
-                    + "' (supported: <f4, <f8, <i8, <i4)");
-        }
+    private static int elementCount(long[] shape, int itemSize, String name) throws IOException {
         long count = 1;
         for (long d : shape) {
             count = Math.multiplyExact(count, d);
@@ -265,54 +372,18 @@ public final class Npy {
         if (count > Integer.MAX_VALUE - 8 || count * itemSize > Integer.MAX_VALUE - 8) {
             throw new IOException(name + ": array of shape " + Arrays.toString(shape) + " is too large");
         }
-        int n = (int) count;
+        return (int) count;
+    }
+
+    /** The {@code n} elements' bytes, which must be all that is left in the stream. */
+    private static byte[] readData(InputStream in, int n, int itemSize, String dtype, long[] shape, String name)
+            throws IOException {
         byte[] raw = readExactly(in, n * itemSize, name, "data (" + n + " elements of " + dtype + ")");
         if (in.read() != -1) {
             throw new IOException(name + ": trailing bytes after " + n + " elements of " + dtype
                     + " for shape " + Arrays.toString(shape));
         }
-        ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        float[] floats = null;
-        long[] longs = null;
-        switch (dtype) {
-            case FLOAT32 -> {
-                floats = new float[n];
-                buf.asFloatBuffer().get(floats);
-            }
-            case FLOAT64 -> {
-                floats = new float[n];
-                for (int i = 0; i < n; i++) {
-                    floats[i] = (float) buf.getDouble(i * 8);
-                }
-            }
-            case INT64 -> {
-                longs = new long[n];
-                buf.asLongBuffer().get(longs);
-            }
-            default -> { // INT32
-                longs = new long[n];
-                for (int i = 0; i < n; i++) {
-                    longs[i] = buf.getInt(i * 4);
-                }
-            }
-        }
-        if (fortran && shape.length > 1) {
-            int[] perm = fortranToC(shape);
-            if (floats != null) {
-                float[] c = new float[n];
-                for (int i = 0; i < n; i++) {
-                    c[i] = floats[perm[i]];
-                }
-                floats = c;
-            } else {
-                long[] c = new long[n];
-                for (int i = 0; i < n; i++) {
-                    c[i] = longs[perm[i]];
-                }
-                longs = c;
-            }
-        }
-        return new NpyArray(dtype, shape, floats, longs);
+        return raw;
     }
 
     /** For each C-order position, the position of the same element in Fortran order. */

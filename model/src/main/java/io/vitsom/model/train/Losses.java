@@ -31,11 +31,35 @@ public final class Losses {
 
     /** {@code distances[i, index[i]]} for every row, copied to Java. */
     public static float[] gatherRows(NDArray distances, long[] index) {
-        float[] all = distances.toFloatArray();
-        int units = (int) distances.getShape().get(1);
+        return gatherRows(distances.toFloatArray(), index);
+    }
+
+    /** {@link #gatherRows(NDArray, long[])} on the rows already copied out, {@code [index.length, units]}. */
+    public static float[] gatherRows(float[] all, long[] index) {
+        int units = index.length == 0 ? 0 : all.length / index.length;
         float[] out = new float[index.length];
         for (int i = 0; i < index.length; i++) {
             out[i] = all[i * units + (int) index[i]];
+        }
+        return out;
+    }
+
+    /**
+     * Per row of {@code all} ({@code [best.length, units]}), the index of the smallest value other than
+     * {@code best[i]}, the first on ties; a one-unit map answers unit 0 as the predictor does.
+     */
+    public static long[] secondArgMin(float[] all, long[] best) {
+        int units = best.length == 0 ? 0 : all.length / best.length;
+        long[] out = new long[best.length];
+        for (int i = 0; i < best.length; i++) {
+            int base = i * units;
+            int second = -1;
+            for (int j = 0; j < units; j++) {
+                if (j != best[i] && (second < 0 || all[base + j] < all[base + second])) {
+                    second = j;
+                }
+            }
+            out[i] = Math.max(second, 0);
         }
         return out;
     }

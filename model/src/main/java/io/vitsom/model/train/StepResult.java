@@ -13,7 +13,10 @@ package io.vitsom.model.train;
  * @param learningRate learning rate used
  * @param bmus best-matching unit of each image (empty without a SOM)
  * @param bmuDistances distance of each image to its BMU (empty without a SOM)
+ * @param secondBmus second-best unit of each image, the first minimum once the BMU is left out (empty without a
+ *     SOM); with the BMU it gives the topographic error of the batch at no extra forward pass
  */
 public record StepResult(long step, double reconLoss, double clsLoss, double somLoss, double totalLoss,
-                         double temperature, double gamma, double learningRate, long[] bmus, float[] bmuDistances) {
+                         double temperature, double gamma, double learningRate, long[] bmus, float[] bmuDistances,
+                         long[] secondBmus) {
 }

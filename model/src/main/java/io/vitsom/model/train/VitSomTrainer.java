@@ -79,6 +79,7 @@ public final class VitSomTrainer implements AutoCloseable {
             double total;
             long[] bmus = new long[0];
             float[] bmuDistances = new float[0];
+            long[] secondBmus = new long[0];
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 PairList<String, Object> options = new PairList<>();
                 if (config.classification()) {
@@ -101,7 +102,9 @@ public final class VitSomTrainer implements AutoCloseable {
                     NDArray distances = out.distances().get();
                     NDArray bmuArray = distances.argMin(1);
                     bmus = bmuArray.toLongArray();
-                    bmuDistances = Losses.gatherRows(distances, bmus);
+                    float[] all = distances.toFloatArray();
+                    bmuDistances = Losses.gatherRows(all, bmus);
+                    secondBmus = Losses.secondArgMin(all, bmus);
                     SomLayer layer = model.som().orElseThrow();
                     NDArray weights = manager.create(layer.neighbourhoodWeights(bmus, temperature), distances.getShape());
                     NDArray somLoss = weights.mul(distances).mean();
@@ -113,7 +116,8 @@ public final class VitSomTrainer implements AutoCloseable {
                 collector.backward(loss);
             }
             optimizer.step(lr);
-            StepResult result = new StepResult(step, recon, cls, som, total, temperature, gamma, lr, bmus, bmuDistances);
+            StepResult result = new StepResult(step, recon, cls, som, total, temperature, gamma, lr, bmus, bmuDistances,
+                    secondBmus);
             step++;
             return result;
         }

@@ -75,6 +75,38 @@ class NpyTest {
     }
 
     @Test
+    void uint8RoundTrip() throws IOException {
+        byte[] data = {0, 1, 127, (byte) 128, (byte) 200, (byte) 255};
+        Path f = tmp.resolve("u.npy");
+        Npy.writeUint8(f, data, 2, 3);
+        Npy.Uint8Array u = Npy.readUint8(f);
+        assertThat(u.shape()).containsExactly(2, 3);
+        assertThat(u.data()).containsExactly(data);
+        NpyArray a = Npy.read(f);
+        assertThat(a.dtype()).isEqualTo("|u1");
+        assertThat(a.longs()).containsExactly(0L, 1L, 127L, 128L, 200L, 255L);
+        assertThat(Files.size(f) % 64).isEqualTo((long) data.length % 64);
+
+        Npy.writeInt64(f, new long[] {1}, 1);
+        assertThatThrownBy(() -> Npy.readUint8(f)).isInstanceOf(IOException.class)
+                .hasMessageContaining("expected dtype '|u1', found '<i8'");
+        assertThatThrownBy(() -> Npy.writeUint8(f, new byte[5], 2, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6 elements");
+    }
+
+    @Test
+    void uint8ReadsFortranOrderAndRejectsTrailingBytes() throws IOException {
+        Path f = tmp.resolve("uf.npy");
+        Files.write(f, withHeader(1, "{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }",
+                new byte[] {0, 3, 1, 4, 2, 5}));
+        assertThat(Npy.readUint8(f).data()).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(Npy.read(f).longs()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        Files.write(f, withHeader(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", 3));
+        assertThatThrownBy(() -> Npy.readUint8(f)).isInstanceOf(IOException.class)
+                .hasMessageContaining("trailing bytes");
+    }
+
+    @Test
     void scalarAndEmptyShapes() throws IOException {
         Path f = tmp.resolve("s.npy");
         Npy.writeFloat32(f, new float[] {2.5f}, new long[0]);
@@ -201,6 +233,33 @@ class NpyTest {
         Assumptions.assumeFalse(out.contains("No module named 'numpy'"), "python3 without numpy");
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).isEqualTo("[1.0, 2.0, 3.0, 4.0, 5.0, 6.5] [5, -6, 1099511627776]");
+    }
+
+    @Test
+    void uint8WritesTheSameBytesAsNumpy() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
+        Path ours = tmp.resolve("ours.npy");
+        Path theirs = tmp.resolve("theirs.npy");
+        byte[] data = new byte[3 * 4];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 23);
+        }
+        Npy.writeUint8(ours, data, 3, 4);
+        String script = "import sys, numpy as np\n"
+                + "np.save(sys.argv[1], (np.arange(12) * 23 % 256).astype(np.uint8).reshape(3, 4))\n"
+                + "print(np.load(sys.argv[2]).dtype)\n";
+        Process p = new ProcessBuilder(python.toString(), "-c", script, theirs.toString(), ours.toString())
+                .redirectErrorStream(true).start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Assumptions.assumeFalse(out.contains("No module named 'numpy'"), "python3 without numpy");
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).isEqualTo("uint8");
+        assertThat(Files.readAllBytes(ours)).isEqualTo(Files.readAllBytes(theirs));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class VitSomTrainerTest {
+public class VitSomTrainerTest {
     /** A small clustering config (8x8 map, 14x14 input) so hundreds of steps take seconds. */
-    static VitSomConfig tiny(int classes) {
+    public static VitSomConfig tiny(int classes) {
         String yaml = """
                 hyperparameters:
                   model_arch: vit_som
