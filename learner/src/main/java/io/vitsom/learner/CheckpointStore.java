@@ -1,5 +1,6 @@
 package io.vitsom.learner;
 
+import io.vitsom.model.io.FileTree;
 import ai.djl.ndarray.NDManager;
 import io.vitsom.model.checkpoint.Checkpoint;
 import java.io.IOException;
@@ -117,7 +118,7 @@ public final class CheckpointStore {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".v") && (name.contains(".tmp-") || name.contains(".old-"))) {
-                    deleteRecursively(p);
+                    FileTree.deleteRecursively(p);
                     removed++;
                 }
             }
@@ -129,15 +130,8 @@ public final class CheckpointStore {
     public void prune(int keep) throws IOException {
         List<Long> versions = versions();
         for (int i = keep; i < versions.size(); i++) {
-            deleteRecursively(path(versions.get(i)));
+            FileTree.deleteRecursively(path(versions.get(i)));
         }
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 }

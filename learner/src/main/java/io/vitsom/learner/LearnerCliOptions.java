@@ -55,6 +55,6 @@ public final class LearnerCliOptions {
     public LearnerOptions toOptions() {
         return new LearnerOptions(checkpointEverySteps, Durations.parse(checkpointEvery), keep, horizonImages,
                 Durations.parse(batchTimeout), seed, device, Optional.ofNullable(initFrom), allowFreshStart,
-                LearnerOptions.RetentionGapPolicy.parse(onRetentionGap), adaptation.toConfig(horizonImages));
+                LearnerOptions.RetentionGapPolicy.parse(onRetentionGap), adaptation.toConfig());
     }
 }

@@ -94,7 +94,7 @@ public record LearnerOptions(long checkpointEverySteps, Duration checkpointEvery
     }
 
     /** The organisation horizon of {@code learn} and {@code run}. */
-    public static final long DEFAULT_HORIZON_IMAGES = 60_000;
+    public static final long DEFAULT_HORIZON_IMAGES = 300_000;
 
     /** These options with other checkpoint intervals. */
     public LearnerOptions withCheckpoints(long everySteps, Duration every) {

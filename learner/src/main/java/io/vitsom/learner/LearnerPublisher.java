@@ -42,8 +42,6 @@ import org.slf4j.LoggerFactory;
  * send goes through the {@link ProduceMonitor}, so a failed one is counted and makes the learner unhealthy.
  */
 final class LearnerPublisher {
-    /** Header on {@code som.training}: input partition of the image. */
-    static final String TRAINING_PARTITION = OnlineLearner.TRAINING_PARTITION;
     private static final Logger LOG = LoggerFactory.getLogger(LearnerPublisher.class);
     private static final IntegerSerializer UNIT_KEYS = new IntegerSerializer();
 

@@ -1,5 +1,6 @@
 package io.vitsom.serving;
 
+import io.vitsom.model.io.FileTree;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitsom.model.checkpoint.Checkpoint;
@@ -99,7 +100,7 @@ public final class CheckpointFetcher {
             Files.write(tmp.resolve(Checkpoint.MANIFEST), manifest);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            deleteRecursively(tmp);
+            FileTree.deleteRecursively(tmp);
         }
         LOG.info("fetched checkpoint {} from {} into {}", version, base, target);
         prune();
@@ -130,18 +131,8 @@ public final class CheckpointFetcher {
         }
         versions.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
         for (int i = KEEP; i < versions.size(); i++) {
-            deleteRecursively(versions.get(i));
+            FileTree.deleteRecursively(versions.get(i));
         }
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.vitsom.app.faults;
 
+import io.vitsom.model.io.FileTree;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -125,7 +126,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         Splits dataset = DatasetLoader.load(data, null);
         int replayed = Math.min(images, dataset.train().size());
         Path work = out.resolve("work");
-        deleteRecursively(work);
+        FileTree.deleteRecursively(work);
         Files.createDirectories(work);
         FaultRun run = new FaultRun(new Random(runSeed), work, model, dataset, replayed);
         // Ctrl-C or SIGTERM skips the finally below: the children must not outlive the bench (a stray learner
@@ -607,14 +608,4 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         boolean holds() throws Exception;
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 }

@@ -46,8 +46,7 @@ final class DriftRun {
         AdaptationConfig d = AdaptationConfig.defaults();
         return d.with(d.rehearsal().withEnabled(settings.rehearsal()))
                 .with(d.plasticity().withEnabled(settings.plasticity()))
-                .with(d.quarantine().withEnabled(settings.quarantine()))
-                .with(d.detection().withWarmup(settings.horizonImages()));
+                .with(d.quarantine().withEnabled(settings.quarantine()));
     }
 
     /** Runs the scenario; every native resource is closed when this returns. */

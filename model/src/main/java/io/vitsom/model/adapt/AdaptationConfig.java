@@ -183,7 +183,8 @@ public record AdaptationConfig(Rehearsal rehearsal, Maintenance maintenance, Pla
 
     /**
      * @param enabled watch the map's signals
-     * @param warmupImages fresh images before the detectors arm (the map's own organisation is a change too)
+     * @param warmupImages fresh images before the detectors may arm; they arm only once the map has organised too
+ *     (the temperature reached its maintenance floor), since the map's own organisation is a change
      * @param calibrationImages images after arming over which each series' mean and spread are measured; the
      *     Page-Hinkley tests run on the series in units of that spread
      * @param hitWindowImages images per hit-map window (Jensen-Shannon divergence between consecutive windows)
@@ -204,9 +205,9 @@ public record AdaptationConfig(Rehearsal rehearsal, Maintenance maintenance, Pla
             }
         }
 
-        /** On, armed after 20,000 images, calibrated over 2,000, hit windows of 500. */
+        /** On, armed once the map has organised, calibrated over 2,000 images, hit windows of 500. */
         public static Detection defaults() {
-            return new Detection(true, 20_000, 2_000, 500, 0.5, 50, 1e-5);
+            return new Detection(true, 0, 2_000, 500, 0.5, 50, 1e-5);
         }
 
         /** These settings switched on or off. */

@@ -58,6 +58,9 @@ public final class ContinualTrainer implements AutoCloseable {
     private VitSomTrainer shadow;
     private PlasticityController shadowPlasticity;
     private long shadowStarts;
+    private boolean promotedSincePublished;
+    /** The schedules have reached their end of organisation; the detectors are armed from then on. */
+    private boolean organised;
     private RehearsalReservoir reservoir;
     private NoveltyGate gate;
     private final MapSignalMonitor monitor;
@@ -125,12 +128,16 @@ public final class ContinualTrainer implements AutoCloseable {
         if (config.shadow().atStart()) {
             startShadow();
         }
+        // The map's own organisation is a change too: the detectors wait until the temperature has settled.
+        monitor.quietUntil(Long.MAX_VALUE);
     }
 
     private VitSomTrainer trainer(VitSom m, PlasticityController controller) {
-        // One pseudo-epoch per batch at most: with the config's 500 pseudo-epochs a short horizon would round every
-        // pseudo-epoch up to a whole step and stretch the learning rate's cosine far past the temperature's decay.
-        int epochs = (int) Math.max(1, Math.min(model.totalEpochs(), horizonImages / model.batchSize()));
+        // One pseudo-epoch per step: the learning rate's warm-up takes the config's warmup_epochs in steps (25 steps,
+        // 3,200 images at batch 128) instead of 5% of the horizon, so a fresh map's encoder learns at full rate
+        // within seconds; and no pseudo-epoch is rounded up to a whole step, which stretched the cosine of a short
+        // horizon far past the temperature's decay.
+        int epochs = (int) Math.max(1, horizonImages / model.batchSize());
         StreamingSchedule base = new StreamingSchedule(model, horizonImages, epochs);
         return new VitSomTrainer(m, manager, new AdaptiveSchedule(base, config.maintenance(), controller));
     }
@@ -190,6 +197,10 @@ public final class ContinualTrainer implements AutoCloseable {
                 shadowAction = "promoted";
             }
         }
+        if (!organised && organised(step.temperature())) {
+            organised = true;
+            monitor.armFrom(monitor.images());
+        }
         List<DriftEvent> events = monitor.observe(step.bmus(), step.secondBmus(), step.bmuDistances(), n);
         if (!events.isEmpty()) {
             answer(events);
@@ -202,6 +213,15 @@ public final class ContinualTrainer implements AutoCloseable {
         lastBatch = batch;
         lastBatchSize = n + rehearsed;
         return new Outcome(step, trained, novel, rehearsed, events, reseeded, shadowAction);
+    }
+
+    /**
+     * Whether {@code temperature} is where the organisation ends: the maintenance floor, or with the reference's end
+     * points {@code Tmin}, which the schedule holds from the end of the horizon on.
+     */
+    private boolean organised(double temperature) {
+        double end = Math.max(config.maintenance().temperatureFloor(), model.som().tMin());
+        return temperature <= end * (1 + 1e-9);
     }
 
     /** Plasticity anneals over fresh images, the unit the detectors and the drift benchmark count in. */
@@ -281,6 +301,11 @@ public final class ContinualTrainer implements AutoCloseable {
 
     /** Takes the prototypes' mean movement since the previously published version into drift detection. */
     public List<DriftEvent> observePrototypeDrift(double meanDrift) {
+        if (promotedSincePublished) {
+            // The first version after a promotion moved by the whole difference between two maps: no drift of the feed.
+            promotedSincePublished = false;
+            return List.of();
+        }
         List<DriftEvent> events = monitor.observePrototypeDrift(meanDrift);
         if (!events.isEmpty()) {
             answer(events);
@@ -328,6 +353,9 @@ public final class ContinualTrainer implements AutoCloseable {
         shadowPlasticity = formerPlasticity;
         MapQuality.swap(liveQuality, shadowQuality);
         shadowImages = freshImages;
+        promotedSincePublished = true;
+        // The signals now come from another map: calibrate the detectors on it before they may fire.
+        monitor.quietUntil(monitor.images() + config.detection().calibrationImages());
     }
 
     /** The live map's trainer (model, optimizer, step). */
@@ -471,6 +499,10 @@ public final class ContinualTrainer implements AutoCloseable {
         }
         long quietUntil = plasticity.boosting() ? n.path("monitor_images").asLong() + plasticity.imagesLeft() : 0;
         monitor.resumeAt(n.path("monitor_images").asLong(), quietUntil);
+        organised = organised(live.schedule().temperature(live.stepCount()));
+        if (!organised) {
+            monitor.quietUntil(Long.MAX_VALUE);
+        }
         if (Files.isDirectory(state.resolve("reservoir"))) {
             AdaptationConfig.Rehearsal r = config.rehearsal();
             reservoir = RehearsalReservoir.load(state.resolve("reservoir"), r.capacity(), r.maxBytes(), imageBytes);

@@ -1,5 +1,6 @@
 package io.vitsom.model.checkpoint;
 
+import io.vitsom.model.io.FileTree;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -154,7 +155,7 @@ public final class Checkpoint {
         move(tmp, dir);
         fsync(parent);
         if (old != null) {
-            deleteRecursively(old);
+            FileTree.deleteRecursively(old);
         }
     }
 
@@ -311,11 +312,4 @@ public final class Checkpoint {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

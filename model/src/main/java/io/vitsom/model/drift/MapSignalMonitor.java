@@ -144,6 +144,15 @@ public final class MapSignalMonitor {
         watches.values().forEach(Watch::restart);
     }
 
+    /**
+     * Arms the detectors from {@code imagesSeen} fresh images on (but not before the warm-up): the map has organised.
+     * Unlike {@link #quietUntil} this may move the arming point earlier, from a hold of {@link Long#MAX_VALUE}.
+     */
+    public void armFrom(long imagesSeen) {
+        armAt = Math.max(settings.warmupImages(), imagesSeen);
+        watches.values().forEach(Watch::restart);
+    }
+
     /** Whether the detectors are armed (past the warm-up and any quiet period). */
     public boolean armed() {
         return settings.enabled() && images >= armAt;
