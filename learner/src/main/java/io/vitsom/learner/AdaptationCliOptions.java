@@ -48,7 +48,7 @@ public final class AdaptationCliOptions {
 
     @Option(names = "--drift-warmup-images", defaultValue = "0",
             description = "fresh images before the detectors may arm; they arm only once the map has organised too "
-                    + "(its temperature reached the maintenance floor) (default: ${DEFAULT-VALUE})")
+                    + "(the organisation horizon is over) (default: ${DEFAULT-VALUE})")
     long driftWarmup;
 
     @Option(names = "--plasticity", defaultValue = "on", paramLabel = "on|off",

@@ -53,10 +53,10 @@ public final class BenchDriftCommand implements Callable<Integer> {
     @Option(names = "--to", description = "dataset-switch: the dataset streamed after the switch")
     Path to;
 
-    @Option(names = "--images", defaultValue = "50000", description = "fresh images in all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--images", defaultValue = "70000", description = "fresh images in all (default: ${DEFAULT-VALUE})")
     long images;
 
-    @Option(names = "--switch-at", defaultValue = "35000",
+    @Option(names = "--switch-at", defaultValue = "55000",
             description = "fresh images before the switch (default: ${DEFAULT-VALUE})")
     long switchAt;
 
@@ -73,10 +73,10 @@ public final class BenchDriftCommand implements Callable<Integer> {
     String quarantine;
 
     // 50,000: with 25,000 or less the temperature reached its floor before MNIST's encoder had learned, and the map
-    // collapsed onto a few units (purity stuck near 0.43 on the old classes).
+    // collapsed onto a few units. The detectors arm at its end, calibrate, and the switch comes after.
     @Option(names = "--horizon-images", defaultValue = "50000", description = "organisation horizon of the "
-            + "schedules (trained images, fresh and rehearsed); the drift detectors arm once the temperature reached "
-            + "its floor (default: ${DEFAULT-VALUE})")
+            + "schedules (trained images, fresh and rehearsed); the drift detectors arm at its end "
+            + "(default: ${DEFAULT-VALUE})")
     long horizonImages;
 
     @Option(names = "--eval-every", defaultValue = "2500",

@@ -286,7 +286,7 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
         sb.append("\n| Setting | Value |\n| :--- | :--- |\n");
         row(sb, "Plasticity / rehearsal / quarantine", DriftSettings.onOff(settings.plasticity()) + " / "
                 + DriftSettings.onOff(settings.rehearsal()) + " / " + DriftSettings.onOff(settings.quarantine()));
-        row(sb, "Organisation horizon (detectors arm when the temperature reaches its floor)", String.format(Locale.ROOT, "%,d images",
+        row(sb, "Organisation horizon (detectors arm at its end)", String.format(Locale.ROOT, "%,d images",
                 settings.horizonImages()));
         row(sb, "Batch (fresh images per step)", batchSize + " (" + settings.freshPerStep(batchSize) + ")");
         row(sb, "Seed", String.valueOf(settings.seed()));

@@ -12,8 +12,7 @@ import java.util.Objects;
  * @param config the model config file
  * @param images fresh images streamed in all
  * @param switchAt fresh images before the switch
- * @param horizonImages the schedules' organisation horizon (trained images); the detectors arm once it has brought the
- *     temperature to its floor
+ * @param horizonImages the schedules' organisation horizon (trained images); the detectors arm at its end
  * @param evalEvery fresh images between evaluations
  * @param evalImages test images per group
  * @param seed seeds the model, the stream order, the test samples and the reservoir

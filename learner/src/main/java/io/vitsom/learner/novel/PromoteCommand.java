@@ -44,8 +44,13 @@ public final class PromoteCommand implements Callable<Integer> {
     public static final String PROMOTE = "/v1/shadow/promote";
     /** Path that starts a fresh shadow map. */
     public static final String START = "/v1/shadow/start";
-    /** Limit of connecting and of waiting for the answer, each. */
+    /** Limit of connecting. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Limit of waiting for the answer: the learner carries a request out between two training steps, which on a busy
+     * machine with a shadow map take many seconds; its own limit is 60 s, after which it answers 503 itself.
+     */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(75);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Longest piece of a non-JSON error body quoted back: it may be a whole HTML page. */
@@ -71,7 +76,7 @@ public final class PromoteCommand implements Callable<Integer> {
         URI base = base();
         Optional<String> token = token();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + (start ? START : PROMOTE)))
-                .timeout(TIMEOUT).header("Accept", "application/json").POST(HttpRequest.BodyPublishers.noBody());
+                .timeout(ANSWER_TIMEOUT).header("Accept", "application/json").POST(HttpRequest.BodyPublishers.noBody());
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         PrintWriter err = spec.commandLine().getErr();
         HttpResponse<String> response;
@@ -84,7 +89,8 @@ public final class PromoteCommand implements Callable<Integer> {
                     + " s; is it running? --learner)");
             return 1;
         } catch (HttpTimeoutException e) {
-            err.println("error: the learner at " + base + " did not answer within " + TIMEOUT.toSeconds() + " s");
+            err.println("error: the learner at " + base + " did not answer within " + ANSWER_TIMEOUT.toSeconds()
+                    + " s");
             return 1;
         } catch (IOException e) {
             // The client reports a refused connection (and an unknown host) as a ConnectException or wraps one.

@@ -184,7 +184,7 @@ public record AdaptationConfig(Rehearsal rehearsal, Maintenance maintenance, Pla
     /**
      * @param enabled watch the map's signals
      * @param warmupImages fresh images before the detectors may arm; they arm only once the map has organised too
- *     (the temperature reached its maintenance floor), since the map's own organisation is a change
+ *     (the organisation horizon is over), since the map's own organisation is a change
      * @param calibrationImages images after arming over which each series' mean and spread are measured; the
      *     Page-Hinkley tests run on the series in units of that spread
      * @param hitWindowImages images per hit-map window (Jensen-Shannon divergence between consecutive windows)

@@ -59,7 +59,7 @@ public final class ContinualTrainer implements AutoCloseable {
     private PlasticityController shadowPlasticity;
     private long shadowStarts;
     private boolean promotedSincePublished;
-    /** The schedules have reached their end of organisation; the detectors are armed from then on. */
+    /** The organisation horizon is over; the detectors are armed from then on. */
     private boolean organised;
     private RehearsalReservoir reservoir;
     private NoveltyGate gate;
@@ -197,7 +197,7 @@ public final class ContinualTrainer implements AutoCloseable {
                 shadowAction = "promoted";
             }
         }
-        if (!organised && organised(step.temperature())) {
+        if (!organised && organised()) {
             organised = true;
             monitor.armFrom(monitor.images());
         }
@@ -216,12 +216,12 @@ public final class ContinualTrainer implements AutoCloseable {
     }
 
     /**
-     * Whether {@code temperature} is where the organisation ends: the maintenance floor, or with the reference's end
-     * points {@code Tmin}, which the schedule holds from the end of the horizon on.
+     * Whether the organisation horizon is over: temperature and learning rate have settled at their floors. Not
+     * before: while the learning rate is still high the encoder keeps moving the latents, and the map's signals
+     * drift on a stationary feed (on MNIST the quantization error rose by a fifth after the temperature's floor).
      */
-    private boolean organised(double temperature) {
-        double end = Math.max(config.maintenance().temperatureFloor(), model.som().tMin());
-        return temperature <= end * (1 + 1e-9);
+    private boolean organised() {
+        return live.stepCount() >= ((AdaptiveSchedule) live.schedule()).base().horizonSteps();
     }
 
     /** Plasticity anneals over fresh images, the unit the detectors and the drift benchmark count in. */
@@ -499,7 +499,7 @@ public final class ContinualTrainer implements AutoCloseable {
         }
         long quietUntil = plasticity.boosting() ? n.path("monitor_images").asLong() + plasticity.imagesLeft() : 0;
         monitor.resumeAt(n.path("monitor_images").asLong(), quietUntil);
-        organised = organised(live.schedule().temperature(live.stepCount()));
+        organised = organised();
         if (!organised) {
             monitor.quietUntil(Long.MAX_VALUE);
         }
