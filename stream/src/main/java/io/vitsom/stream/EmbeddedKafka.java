@@ -133,6 +133,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             controllerPort = claim(controllerPort, "controller port");
             int port = claim(settings.port(), "port");
+            // Two free ports asked one after the other can be the same one, since the first socket is closed again.
+            for (int tries = 0; port == controllerPort && settings.port() == 0 && tries < 10; tries++) {
+                port = claim(0, "port");
+            }
             if (port == controllerPort) {
                 throw new IllegalArgumentException("port and controllerPort must differ, both are " + port);
             }
