@@ -52,6 +52,8 @@ public final class ContinualTrainer implements AutoCloseable {
     private final NDManager manager;
     private final long seed;
     private final long horizonImages;
+    /** Steps of the organisation horizon, the same for the live and the shadow map. */
+    private final long horizonSteps;
     private final int imageBytes;
     private VitSomTrainer live;
     private PlasticityController plasticity;
@@ -114,6 +116,7 @@ public final class ContinualTrainer implements AutoCloseable {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.seed = seed;
         this.horizonImages = horizonImages;
+        this.horizonSteps = StreamingSchedule.perStep(model.config(), horizonImages).horizonSteps();
         this.imageBytes = this.model.data().numChannels() * this.model.data().inputSize() * this.model.data().inputSize();
         this.plasticity = new PlasticityController(config.plasticity());
         this.live = trainer(model, plasticity);
@@ -133,12 +136,8 @@ public final class ContinualTrainer implements AutoCloseable {
     }
 
     private VitSomTrainer trainer(VitSom m, PlasticityController controller) {
-        // One pseudo-epoch per step: the learning rate's warm-up takes the config's warmup_epochs in steps (25 steps,
-        // 3,200 images at batch 128) instead of 5% of the horizon, so a fresh map's encoder learns at full rate
-        // within seconds; and no pseudo-epoch is rounded up to a whole step, which stretched the cosine of a short
-        // horizon far past the temperature's decay.
-        int epochs = (int) Math.max(1, horizonImages / model.batchSize());
-        StreamingSchedule base = new StreamingSchedule(model, horizonImages, epochs);
+        // One pseudo-epoch per step: a fresh map's encoder learns at full rate within seconds (StreamingSchedule).
+        StreamingSchedule base = StreamingSchedule.perStep(model, horizonImages);
         return new VitSomTrainer(m, manager, new AdaptiveSchedule(base, config.maintenance(), controller));
     }
 
@@ -221,7 +220,7 @@ public final class ContinualTrainer implements AutoCloseable {
      * drift on a stationary feed (on MNIST the quantization error rose by a fifth after the temperature's floor).
      */
     private boolean organised() {
-        return live.stepCount() >= ((AdaptiveSchedule) live.schedule()).base().horizonSteps();
+        return live.stepCount() >= horizonSteps;
     }
 
     /** Plasticity anneals over fresh images, the unit the detectors and the drift benchmark count in. */

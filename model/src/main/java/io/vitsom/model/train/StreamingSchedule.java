@@ -32,6 +32,16 @@ public record StreamingSchedule(VitSomConfig config, long horizonImages, int hor
         return new StreamingSchedule(config, horizonImages, config.totalEpochs());
     }
 
+    /**
+     * A horizon of {@code horizonImages} with one pseudo-epoch per step: the learning rate's warm-up takes the config's
+     * {@code warmup_epochs} in steps instead of a share of the horizon, and no pseudo-epoch is rounded up to a whole
+     * step (which stretched the cosine of a short horizon far past the temperature's decay). The continual learner's
+     * schedule.
+     */
+    public static StreamingSchedule perStep(VitSomConfig config, long horizonImages) {
+        return new StreamingSchedule(config, horizonImages, (int) Math.max(1, horizonImages / config.batchSize()));
+    }
+
     /** Optimiser steps per pseudo-epoch: {@code ceil(horizonImages / horizonEpochs / batch)}, as an epoch's. */
     public long stepsPerEpoch() {
         long imagesPerEpoch = horizonImages / horizonEpochs;
