@@ -13,8 +13,8 @@ import io.vitsom.ingest.ReplayConfig;
 import io.vitsom.learner.LearnerCliOptions;
 import io.vitsom.learner.LearnerOptions;
 import io.vitsom.model.checkpoint.CodeVersion;
-import io.vitsom.model.config.ConfigLoader;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModels;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.io.FileTree;
 import io.vitsom.model.render.LineChart;
 import io.vitsom.stream.Durations;
@@ -79,7 +79,7 @@ public final class BenchColdStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        VitSomConfig model = ConfigLoader.load(config);
+        MapModelConfig model = MapModels.load(config);
         Duration duration = Durations.parse(runFor);
         Duration every = Durations.parse(sampleEvery);
         Path dataset = DatasetLocator.standard().locate(Optional.ofNullable(data));
@@ -144,7 +144,7 @@ public final class BenchColdStartCommand implements Callable<Integer> {
         return null;
     }
 
-    private void write(List<Sample> samples, Path dataset, LearnerOptions options, VitSomConfig model)
+    private void write(List<Sample> samples, Path dataset, LearnerOptions options, MapModelConfig model)
             throws IOException {
         ObjectNode r = JSON.createObjectNode();
         r.put("data", dataset.toString());

@@ -1,7 +1,7 @@
 package io.vitsom.app;
 
-import io.vitsom.model.config.ConfigLoader;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModels;
+import io.vitsom.model.map.MapModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ final class DatasetFit {
      * @return the config to use, with a line to print when it is not {@code config}
      * @throws IllegalArgumentException naming both shapes and the ways out when nothing fits
      */
-    static Choice choose(Path config, VitSomConfig model, boolean explicit, String imageShape,
+    static Choice choose(Path config, MapModelConfig model, boolean explicit, String imageShape,
                          boolean convertsOrResizes, Path configsDir) {
         String modelShape = shape(model);
         if (modelShape.equals(imageShape) || convertsOrResizes) {
@@ -43,7 +43,7 @@ final class DatasetFit {
         if (!explicit) {
             for (String name : PREFERRED) {
                 Path candidate = configsDir.resolve(name);
-                Optional<VitSomConfig> loaded = load(candidate);
+                Optional<MapModelConfig> loaded = load(candidate);
                 if (loaded.isPresent() && shape(loaded.get()).equals(imageShape)) {
                     return new Choice(candidate, loaded.get(), Optional.of("the images are " + imageShape + ", not "
                             + modelShape + " as " + config + " reads: using " + candidate + " (--config chooses "
@@ -64,12 +64,12 @@ final class DatasetFit {
      * @param model its contents
      * @param notice what to tell the user when it is not the config they asked for
      */
-    record Choice(Path path, VitSomConfig model, Optional<String> notice) {
+    record Choice(Path path, MapModelConfig model, Optional<String> notice) {
     }
 
-    static String shape(VitSomConfig model) {
-        int size = model.data().inputSize();
-        return model.data().numChannels() + "x" + size + "x" + size;
+    static String shape(MapModelConfig model) {
+        int size = model.inputSize();
+        return model.numChannels() + "x" + size + "x" + size;
     }
 
     private static String suggestion(String imageShape, Path configsDir) {
@@ -86,9 +86,9 @@ final class DatasetFit {
         }
     }
 
-    private static Optional<VitSomConfig> load(Path file) {
+    private static Optional<MapModelConfig> load(Path file) {
         try {
-            return Files.isRegularFile(file) ? Optional.of(ConfigLoader.load(file)) : Optional.empty();
+            return Files.isRegularFile(file) ? Optional.of(MapModels.load(file)) : Optional.empty();
         } catch (IllegalArgumentException | IOException e) {
             return Optional.empty();
         }

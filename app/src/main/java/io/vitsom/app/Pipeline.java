@@ -19,7 +19,7 @@ import io.vitsom.learner.novel.NovelRelease;
 import io.vitsom.learner.LearnerMetrics;
 import io.vitsom.learner.LearnerOptions;
 import io.vitsom.learner.OnlineLearner;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.serving.ServingConfig;
 import io.vitsom.serving.ServingHttpConfig;
 import io.vitsom.serving.ServingHttpVerticle;
@@ -92,7 +92,7 @@ public final class Pipeline implements AutoCloseable {
      *     embedded broker (which listens PLAINTEXT, so security settings belong only with {@code bootstrap})
      * @param validation what validation accepts: the model's input, the conversions allowed and the image limits
      */
-    public record Settings(VitSomConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay, Optional<String> bootstrap,
+    public record Settings(MapModelConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay, Optional<String> bootstrap,
                            Path workDir, int kafkaPort, int servingPort, int ingestPort, int learnerPort,
                            int validationPort,
                            int dashboardPort, LearnerOptions learner, KafkaClientProperties kafkaProperties,
@@ -114,7 +114,7 @@ public final class Pipeline implements AutoCloseable {
         }
 
         /** Settings whose clients have no extra Kafka settings. */
-        public Settings(VitSomConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay,
+        public Settings(MapModelConfig model, Topics topics, Optional<Path> dataset, ReplayConfig replay,
                         Optional<String> bootstrap, Path workDir, int kafkaPort, int servingPort, int ingestPort,
                         int learnerPort, int validationPort, int dashboardPort, LearnerOptions learner) {
             this(model, topics, dataset, replay, bootstrap, workDir, kafkaPort, servingPort, ingestPort, learnerPort,
@@ -246,7 +246,7 @@ public final class Pipeline implements AutoCloseable {
         DashboardConfig dashboardConfig = DashboardConfig.defaults(clients, topics)
                 .withAddress(host, settings.dashboardPort())
                 .withAuth(http.auth())
-                .withDistance(settings.model().som().distance())
+                .withDistance(settings.model().prototypeDistance())
                 .withLinks(links);
         Dashboard dashboard = Dashboard.deploy(vertx, dashboardConfig, registry)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

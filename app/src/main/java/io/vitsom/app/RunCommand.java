@@ -5,8 +5,8 @@ import io.vitsom.ingest.DatasetLocator;
 import io.vitsom.ingest.HttpIngestConfig;
 import io.vitsom.ingest.ReplayConfig;
 import io.vitsom.learner.LearnerCliOptions;
-import io.vitsom.model.config.ConfigLoader;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModels;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.stream.ValidationConfig;
 import io.vitsom.stream.cli.ImageLimitOptions;
@@ -117,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        VitSomConfig model = ConfigLoader.load(config);
+        MapModelConfig model = MapModels.load(config);
         // Read before the dataset is looked for (or fetched): a bad file fails at once.
         KafkaClientProperties kafkaProperties = kafkaConfig.properties();
         Pipeline.Http http = new Pipeline.Http(httpOptions.host(), httpOptions.auth());

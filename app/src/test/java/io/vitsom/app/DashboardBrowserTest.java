@@ -89,7 +89,7 @@ class DashboardBrowserTest {
     @Test
     void thePageShowsTheLiveMapChartsAssignmentsModelsAndLag() throws Exception {
         assertThat(CHROMIUM).as("Debian's chromium package (apt-get install -y chromium)").isExecutable();
-        Path root = repositoryRoot();
+        Path root = DeployFixtures.repositoryRoot();
         Path mnist = root.getParent().resolve("shared/datasets/mnist");
         assertThat(mnist).as("MNIST IDX files under ../shared/datasets (see README)").isDirectory();
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
@@ -183,15 +183,6 @@ class DashboardBrowserTest {
     private static Path buildDir() throws Exception {
         Path testClasses = Path.of(DashboardBrowserTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return testClasses.getParent();
-    }
-
-    private static Path repositoryRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("configs")) && Files.exists(p.resolve("pom.xml"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
     }
 
     /** A headless Chromium process of this test; closing it stops the browser and its helper processes. */

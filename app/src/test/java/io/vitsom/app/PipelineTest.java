@@ -46,7 +46,7 @@ class PipelineTest {
 
     @Test
     void replayTrainAssignEveryImageOnceAndDeadLetterTheMalformed() throws Exception {
-        Path root = repositoryRoot();
+        Path root = DeployFixtures.repositoryRoot();
         Path mnist = root.getParent().resolve("shared/datasets/mnist");
         assertThat(mnist).as("MNIST IDX files under ../shared/datasets (see README)").isDirectory();
         VitSomConfig model = ConfigLoader.load(root.resolve("configs/vit_som_mnist.yaml"));
@@ -114,14 +114,5 @@ class PipelineTest {
             }
         }
         return keys;
-    }
-
-    private static Path repositoryRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("configs")) && Files.exists(p.resolve("pom.xml"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -6,6 +6,7 @@ import io.vitsom.model.baselines.DesomConfig;
 import io.vitsom.model.baselines.somvae.SomVaeConfig;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.ImageSet;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.train.StopSignal;
 import java.io.PrintStream;
@@ -44,14 +45,15 @@ public final class Baselines {
     }
 
     /**
-     * Without {@code --epochs} every model trains its reference budget: ViT-SOM and the Kohonen SOM the config's
-     * total_epochs, SOM-VAE its 20 epochs, DESOM 200 pre-training epochs plus the epochs its 10,000 joint iterations
-     * of 256 images make on this training set. With {@code --epochs E}, DESOM splits E in the reference's ratio of
-     * pre-training to joint epochs (at least one joint epoch), so its temperature schedule still runs in full.
+     * Without {@code --epochs} every model trains its reference budget: ViT-SOM, URL-SOM (at most: it may stop
+     * early) and the Kohonen SOM the config's total_epochs, SOM-VAE its 20 epochs, DESOM 200 pre-training epochs plus
+     * the epochs its 10,000 joint iterations of 256 images make on this training set. With {@code --epochs E}, DESOM
+     * splits E in the reference's ratio of pre-training to joint epochs (at least one joint epoch), so its
+     * temperature schedule still runs in full.
      */
-    static Plan plan(ModelKind model, Integer epochs, MapSize map, VitSomConfig config, int trainImages) {
+    static Plan plan(ModelKind model, Integer epochs, MapSize map, MapModelConfig config, int trainImages) {
         return switch (model) {
-            case VIT_SOM, SOM -> new Plan(model, epochs != null ? epochs : config.totalEpochs(), 0, map);
+            case VIT_SOM, SOM, URL_SOM -> new Plan(model, epochs != null ? epochs : config.totalEpochs(), 0, map);
             case SOM_VAE -> new Plan(model, epochs != null ? epochs : SomVaeConfig.defaults().epochs(), 0, map);
             case DESOM -> {
                 DesomConfig d = DesomConfig.defaults();
@@ -67,7 +69,7 @@ public final class Baselines {
     }
 
     /** Epochs of a model's reference training on {@code trainImages} images (what a budget may give it at most). */
-    public static int referenceEpochs(ModelKind model, VitSomConfig config, int trainImages) {
+    public static int referenceEpochs(ModelKind model, MapModelConfig config, int trainImages) {
         return plan(model, null, null, config, trainImages).epochs();
     }
 

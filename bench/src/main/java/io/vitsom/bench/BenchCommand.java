@@ -2,10 +2,11 @@ package io.vitsom.bench;
 
 import io.vitsom.bench.classify.ClassificationBench;
 import io.vitsom.bench.classify.ClassificationOptions;
-import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.model.train.StopSignal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,15 +15,18 @@ import picocli.CommandLine.Option;
 
 /** {@code vitsom bench}: train from scratch on a dataset and report clustering purity/NMI like the paper. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train ViT-SOM or a baseline (Kohonen SOM on pixels, DESOM, SOM-VAE) from scratch on a dataset and "
-                        + "report purity and NMI, grouped purity, QE/TE, trustworthiness and a t-SNE of the latent.",
+        description = {"Train ViT-SOM, URL-SOM (a url_som config) or a baseline (Kohonen SOM on pixels, DESOM, SOM-VAE) "
+                        + "from scratch on a dataset and report purity and NMI, grouped purity, QE/TE, trustworthiness and "
+                        + "a t-SNE of the latent.",
                 "Classification configs (num_classes > 0) report test accuracy and macro P/R/F1 instead (results.json, results.md, model/).",
-                "Writes results.json, results.md, prototypes.png, label_map.png, hits.png, projection.png and (ViT-SOM) model/ "
+                "Writes results.json, results.md, prototypes.png, label_map.png, hits.png, winners.png, projection.png and "
+                        + "(ViT-SOM, URL-SOM) model/ "
                         + "into --out.",
                 "SIGTERM or Ctrl-C stops at the next training step, writes the finished runs (the interrupted one marked "
                         + "incomplete) and exits with 143 (130 for Ctrl-C)."})
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "YAML config, e.g. configs/vit_som_mnist.yaml")
+    @Option(names = "--config", required = true, description = "YAML config, e.g. configs/vit_som_mnist.yaml or "
+            + "configs/url_som_mnist.yaml (its model_arch picks the model)")
     Path config;
 
     @Option(names = "--data", required = true, description = "dataset directory (IDX, CIFAR binary, image folders or .tar.gz)")
@@ -44,8 +48,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "split: train on train, evaluate train and test; reference: the paper's train+test protocol (default: ${DEFAULT-VALUE})")
     String protocol;
 
-    @Option(names = "--model", defaultValue = "vit_som",
-            description = "vit_som, som (Kohonen SOM on pixels), desom or som_vae (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model",
+            description = "vit_som, url_som, som (Kohonen SOM on pixels), desom or som_vae (default: the config's "
+                    + "model_arch; a url_som config trains url_som only, the others read a ViT-SOM config)")
     String model;
 
     @Option(names = "--map", description = "a baseline's map as ROWSxCOLS (default: the config's for som, 8x8 for "
@@ -58,6 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "output directory (default: runs/bench-<dataset>-<model>)")
     Path out;
+
+    @Option(names = "--eval-limit", description = "evaluate on the first N images of each evaluated set (training and "
+            + "test split, or train+test under reference) instead of all; results say so (default: all)")
+    Integer evalLimit;
 
     @Option(names = "--epoch-eval-limit", defaultValue = "10000",
             description = "training images evaluated after every epoch (default: ${DEFAULT-VALUE})")
@@ -73,27 +82,28 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int run(StopSignal stop) throws Exception {
         Protocol p = Protocol.parse(protocol);
-        ModelKind kind = ModelKind.parse(model);
         MapSize mapSize = map == null ? null : MapSize.parse(map);
-        VitSomConfig cfg = ConfigLoader.load(config);
+        MapModelConfig cfg = MapModels.load(config);
+        ModelKind kind = ModelKind.resolve(model, cfg);
         System.err.println("loading " + data + " ...");
         Splits splits = DatasetLoader.load(data, null);
         // --- classification configs (num_classes > 0): the reference's classification protocol ---
         if (cfg.classification()) {
-            if (kind != ModelKind.VIT_SOM || p != Protocol.SPLIT || mapSize != null) {
-                throw new IllegalArgumentException("classification configs take no --model, --map or --protocol "
+            if (kind != ModelKind.VIT_SOM || p != Protocol.SPLIT || mapSize != null || evalLimit != null) {
+                throw new IllegalArgumentException("classification configs take no --model, --map, --eval-limit or --protocol "
                         + "reference: they train the config's model_arch on the 80/20 train/validation cut");
             }
             Path clsDir = out != null ? out
-                    : Path.of("runs", "bench-" + splits.name() + "-" + ClassificationBench.modelLabel(cfg));
+                    : Path.of("runs", "bench-" + splits.name() + "-"
+                            + ClassificationBench.modelLabel((VitSomConfig) cfg));
             boolean incomplete = new ClassificationBench(new ClassificationOptions(config, data, epochs, limit, runs, seed,
-                    clsDir), System.out, stop).run(cfg, splits).incomplete();
+                    clsDir), System.out, stop).run((VitSomConfig) cfg, splits).incomplete();
             return incomplete ? StopSignal.EXIT_STOPPED : 0;
         }
         // --- end classification ---
         Path dir = out != null ? out : Path.of("runs", "bench-" + splits.name() + "-" + kind.label());
         BenchOptions options = new BenchOptions(config, data, epochs, limit, runs, seed, p, dir, kind, epochEvalLimit,
-                mapSize, projectionEpochs);
+                mapSize, projectionEpochs, evalLimit);
         boolean incomplete = new ClusteringBench(options, System.out, stop).run(cfg, splits).incomplete();
         return incomplete ? StopSignal.EXIT_STOPPED : 0;
     }

@@ -21,10 +21,12 @@ import java.util.Locale;
  * @param runs the finished runs (none when a stop came during the first)
  * @param interrupted the run a stop interrupted, or null when every run finished; the files then say
  *     {@code "incomplete": true}
+ * @param evalLimit the evaluation used the first N images of each evaluated set ({@code --eval-limit}), or null when
+ *     it used all of them
  */
 public record BenchReport(String model, String config, String dataset, Protocol protocol, int epochs, Integer limit,
                           int trainImages, int batchSize, String device, String machine, long params,
-                          List<RunMetrics> runs, InterruptedRun interrupted) {
+                          List<RunMetrics> runs, InterruptedRun interrupted, Integer evalLimit) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public BenchReport {
@@ -32,6 +34,14 @@ public record BenchReport(String model, String config, String dataset, Protocol 
         if (runs.isEmpty() && interrupted == null) {
             throw new IllegalArgumentException("a report needs a finished or an interrupted run");
         }
+    }
+
+    /** A report evaluated on the whole evaluated sets. */
+    public BenchReport(String model, String config, String dataset, Protocol protocol, int epochs, Integer limit,
+                       int trainImages, int batchSize, String device, String machine, long params,
+                       List<RunMetrics> runs, InterruptedRun interrupted) {
+        this(model, config, dataset, protocol, epochs, limit, trainImages, batchSize, device, machine, params, runs,
+                interrupted, null);
     }
 
     /** A report of finished runs only. */
@@ -66,6 +76,11 @@ public record BenchReport(String model, String config, String dataset, Protocol 
             root.put("limit", limit);
         }
         root.put("train_images", trainImages);
+        if (evalLimit == null) {
+            root.putNull("eval_limit");
+        } else {
+            root.put("eval_limit", evalLimit);
+        }
         root.put("batch_size", batchSize);
         root.put("device", device);
         root.put("machine", machine);
@@ -137,6 +152,10 @@ public record BenchReport(String model, String config, String dataset, Protocol 
                 protocol.name().toLowerCase(Locale.ROOT), epochs, trainImages,
                 limit == null ? "" : " (--limit " + limit + ")", batchSize, runs.size(), runs.get(0).seed(),
                 runs.get(runs.size() - 1).seed(), device, machine, config, CodeVersion.describe()));
+        if (evalLimit != null) {
+            sb.append(String.format(Locale.ROOT, "**Evaluated on a subsample**: the first %d images of each evaluated "
+                    + "set (`--eval-limit`), not all of them.%n%n", evalLimit));
+        }
         sb.append("| Model | Purity (train) | NMI (train) | Purity (test) | NMI (test) | Purity (all) | NMI (all) "
                 + "| # Params | Train time (s) | Inference time (s) | Train img/s | Peak RSS (MB) |\n");
         sb.append("| :--- |").append(" :---: |".repeat(11)).append('\n');
@@ -155,12 +174,15 @@ public record BenchReport(String model, String config, String dataset, Protocol 
         sb.append("\nOn the evaluated set (").append(protocol == Protocol.REFERENCE ? "train+test" : "test split")
                 .append("): purity/NMI after Ward grouping of the units into k = classes and k = 64 clusters, ")
                 .append("quantization and topographic error, trustworthiness and neighbourhood preservation (latent ")
-                .append("space vs. BMU grid positions, k = 10), and for ViT-SOM k-means (k = classes) on the latent:")
+                .append("space vs. BMU grid positions, k = 10), for ViT-SOM k-means (k = classes) on the latent, ")
+                .append("neural selectivity (each unit's share of images with its majority label, averaged over the ")
+                .append("units that win an image; weighted by hits it is the purity above) and dead units (win none):")
                 .append("\n\n|");
         MapQuality.KEYS.forEach(k -> sb.append(' ').append(k).append(" |"));
         sb.append("\n|").append(" :---: |".repeat(MapQuality.KEYS.size())).append("\n|");
         for (int i = own; i < RunMetrics.KEYS.size(); i++) {
-            sb.append(' ').append(cell(mean[i], std[i], 3)).append(" |");
+            int decimals = MapQuality.COUNT_KEYS.contains(RunMetrics.KEYS.get(i)) ? 1 : 3;
+            sb.append(' ').append(cell(mean[i], std[i], decimals)).append(" |");
         }
         sb.append('\n');
         sb.append("\nPurity and NMI after each epoch (first run, on up to the first training images shown):\n\n");

@@ -11,11 +11,18 @@ import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.io.Npy;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.train.EpochSchedule;
 import io.vitsom.model.train.StepResult;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
+import io.vitsom.model.urlsom.UrlSomConfig;
+import io.vitsom.model.urlsom.UrlSomModel;
+import io.vitsom.model.urlsom.UrlSomNet;
+import io.vitsom.model.urlsom.UrlSomTrainer;
+import io.vitsom.model.urlsom.UrlSomViews;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +36,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code vitsom check-reference}: exports the Java model's initial weights and one batch, runs the PyTorch
  * reference ({@code bench/reference/check_reference.py}) on them, and compares loss terms, BMUs and the
- * parameters after one AdamW step.
+ * parameters after one AdamW step. For a {@code url_som} config it runs {@code bench/reference/check_url_som.py}
+ * instead and compares the inference-mode logits, then one training step on the same two views (loss terms,
+ * BMUs, gradients, every named tensor after one Adam step).
  */
 @Command(name = "check-reference", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compare one training step of the Java model with the PyTorch reference on the same weights and batch.")
@@ -64,6 +73,10 @@ public final class CheckReferenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        MapModelConfig any = MapModels.load(config);
+        if (any instanceof UrlSomConfig urlSom) {
+            return checkUrlSom(batch != null ? urlSom.withBatchSize(batch) : urlSom);
+        }
         VitSomConfig cfg = ConfigLoader.load(config);
         if (batch != null) {
             cfg = cfg.withBatchSize(batch);
@@ -112,8 +125,8 @@ public final class CheckReferenceCommand implements Callable<Integer> {
         }
     }
 
-    private float[] batchImages(VitSomConfig cfg, int b) throws java.io.IOException {
-        int size = cfg.data().numChannels() * cfg.data().inputSize() * cfg.data().inputSize();
+    private float[] batchImages(MapModelConfig cfg, int b) throws java.io.IOException {
+        int size = cfg.imageFloats();
         if (data != null) {
             ImageSet train = DatasetLoader.load(data, null).train();
             ClusteringBench.requireShape(cfg, train);
@@ -293,5 +306,156 @@ public final class CheckReferenceCommand implements Callable<Integer> {
 
     private static double relative(double a, double b) {
         return Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // URL-SOM
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * URL-SOM against {@code bench/reference/check_url_som.py}: the same parameters (every name of
+     * {@code namedParameters()}, running statistics included), the inference-mode logits of one batch, then one
+     * training step on the views the trainer itself makes (replayed with its seed) at the step {@code --step}.
+     */
+    private int checkUrlSom(UrlSomConfig cfg) throws Exception {
+        int b = cfg.batchSize();
+        int c = cfg.numChannels();
+        int s = cfg.inputSize();
+        String name = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        Path dir = out != null ? out : Path.of("runs", "check-reference-" + name);
+        Path in = dir.resolve("in");
+        Path ref = dir.resolve("out");
+        Files.createDirectories(in.resolve("params"));
+        Files.createDirectories(ref);
+        PythonReference python = PythonReference.locate(this.python);
+        float[] images = batchImages(cfg, b);
+        long viewSeed = seed + 1L;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(seed);
+            UrlSomModel model = (UrlSomModel) MapModels.create(cfg, manager);
+            var schedule = model.streamingSchedule((long) trainSize * cfg.batchSize());
+            double lr = schedule.learningRate(step);
+            double gamma = schedule.gamma(step);
+            // The trainer's views, replayed: a fresh UrlSomViews with the trainer's seed draws the same ones.
+            float[][] views = new UrlSomViews(cfg.augment(), c, s, viewSeed).twoViews(images, b);
+            BenchReport.JSON.writeValue(in.resolve("spec.json").toFile(), BenchStepCommand.urlSomSpec(cfg));
+            ObjectNode state = BenchReport.JSON.createObjectNode();
+            state.put("lr", lr);
+            state.put("gamma", gamma);
+            BenchReport.JSON.writeValue(in.resolve("state.json").toFile(), state);
+            for (var e : model.namedParameters().entrySet()) {
+                NDArray a = e.getValue().getArray();
+                Npy.writeFloat32(in.resolve("params").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
+            }
+            Npy.writeFloat32(in.resolve("batch_x.npy"), images, (long) b, c, s, s);
+            Npy.writeFloat32(in.resolve("view_a.npy"), views[0], (long) b, c, s, s);
+            Npy.writeFloat32(in.resolve("view_b.npy"), views[1], (long) b, c, s, s);
+            System.err.println("running the PyTorch reference (check_url_som.py) ...");
+            python.run("check_url_som.py", List.of("--in", in.toString(), "--out", ref.toString(),
+                    "--threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+            // Inference-mode logits, before the step.
+            float[] logits;
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray x = sub.create(images, new ai.djl.ndarray.types.Shape(b, c, s, s));
+                logits = UrlSomNet.Outputs.of(model.net().forward(new ai.djl.training.ParameterStore(sub, false),
+                        new ai.djl.ndarray.NDList(x), false)).logits().toFloatArray();
+            }
+            StepResult java;
+            Map<String, float[]> javaGrads = new java.util.LinkedHashMap<>();
+            try (UrlSomTrainer trainer = new UrlSomTrainer(model, schedule, viewSeed)) {
+                trainer.optimizer().setGradientObserver((n, g) -> javaGrads.put(n, g.toFloatArray()));
+                trainer.setStepCount(step);
+                java = trainer.step(images, b);
+            }
+            ObjectNode report = compareUrlSom(model, logits, java, javaGrads, ref);
+            report.put("config", config.toString());
+            report.put("model_arch", cfg.modelArch());
+            report.put("batch", b);
+            report.put("step", step);
+            report.put("learning_rate", lr);
+            report.put("tolerance", tolerance);
+            BenchReport.JSON.writeValue(dir.resolve("check-reference.json").toFile(), report);
+            System.out.println(BenchReport.JSON.writeValueAsString(report));
+            boolean ok = report.path("pass").asBoolean();
+            System.out.println(ok ? "PASS: Java and PyTorch agree within " + tolerance + " relative"
+                    : "FAIL: Java and PyTorch differ by more than " + tolerance + " relative (see above)");
+            return ok ? 0 : 1;
+        }
+    }
+
+    private ObjectNode compareUrlSom(UrlSomModel model, float[] logits, StepResult java, Map<String, float[]> javaGrads,
+                                     Path ref) throws java.io.IOException {
+        JsonNode r = BenchReport.JSON.readTree(ref.resolve("result.json").toFile());
+        ObjectNode report = BenchReport.JSON.createObjectNode();
+        report.put("torch_version", r.path("torch_version").asText());
+        float[] torchLogits = Npy.read(ref.resolve("logits.npy")).floats();
+        double logitError = relativeL2(logits, torchLogits);
+        double logitMaxAbs = 0;
+        for (int i = 0; i < logits.length; i++) {
+            logitMaxAbs = Math.max(logitMaxAbs, Math.abs(logits[i] - torchLogits[i]));
+        }
+        report.put("logits_relative_error", logitError);
+        report.put("logits_max_abs_difference", logitMaxAbs);
+        report.put("logits_error_definition", "||java - pytorch||_2 / ||pytorch||_2 over the batch's inference-mode logits");
+        ObjectNode losses = report.putObject("losses");
+        double worst = 0;
+        // The Java step reports total and wta + collapse (its somLoss); the reference reports each term.
+        double[][] terms = {
+            {java.totalLoss(), r.path("total_loss").asDouble()},
+            {java.somLoss(), r.path("wta").asDouble() + r.path("collapse").asDouble()},
+        };
+        String[] names = {"total_loss", "wta_plus_collapse"};
+        for (int i = 0; i < terms.length; i++) {
+            double rel = relative(terms[i][0], terms[i][1]);
+            worst = Math.max(worst, rel);
+            ObjectNode t = losses.putObject(names[i]);
+            t.put("java", terms[i][0]);
+            t.put("pytorch", terms[i][1]);
+            t.put("relative_error", rel);
+        }
+        report.put("worst_loss_relative_error", worst);
+        long[] torchBmu = Npy.read(ref.resolve("bmu.npy")).longs();
+        int mismatches = 0;
+        for (int i = 0; i < torchBmu.length; i++) {
+            if (torchBmu[i] != java.bmus()[i]) {
+                mismatches++;
+            }
+        }
+        ObjectNode bmu = report.putObject("bmu");
+        bmu.put("images", torchBmu.length);
+        bmu.put("mismatches", mismatches);
+        // Near-uniform probabilities at initialisation make BMU ties likely; reported, not a failure.
+        double[] gradTotals = new double[2];
+        ObjectNode grads = report.putObject("gradients");
+        for (var e : javaGrads.entrySet()) {
+            Path f = ref.resolve("grads").resolve(e.getKey() + ".npy");
+            if (!Files.exists(f)) {
+                throw new java.io.IOException("the reference has no gradient for " + e.getKey());
+            }
+            float[] torchGrad = Npy.read(f).floats();
+            grads.put(e.getKey(), relativeL2(e.getValue(), torchGrad));
+            accumulate(gradTotals, e.getValue(), torchGrad);
+        }
+        double gradError = Math.sqrt(gradTotals[0] / Math.max(gradTotals[1], 1e-300));
+        report.put("gradient_relative_error", gradError);
+        double[] paramTotals = new double[2];
+        ObjectNode params = report.putObject("params_after_step");
+        for (var e : model.namedParameters().entrySet()) {
+            float[] torch = Npy.read(ref.resolve("params_after").resolve(e.getKey() + ".npy")).floats();
+            float[] mine = e.getValue().getArray().toFloatArray();
+            params.put(e.getKey(), relativeL2(mine, torch));
+            accumulate(paramTotals, mine, torch);
+        }
+        double paramError = Math.sqrt(paramTotals[0] / paramTotals[1]);
+        report.put("params_error_definition", "||java - pytorch||_2 / ||pytorch||_2 over every named tensor "
+                + "(running statistics included) after one Adam step");
+        report.put("params_relative_error", paramError);
+        report.put("pass", logitError <= tolerance && worst <= tolerance && gradError <= tolerance
+                && paramError <= tolerance);
+        System.err.printf(Locale.ROOT, "logits: %.2e relative (L2), max |diff| %.2e%nlosses: worst relative error "
+                        + "%.2e%ngradients: %.2e relative (L2, whole model)%nnamed tensors after one Adam step: %.2e "
+                        + "relative (L2, whole model); BMU mismatches %d of %d%n", logitError, logitMaxAbs, worst,
+                gradError, paramError, mismatches, torchBmu.length);
+        return report;
     }
 }

@@ -12,9 +12,11 @@ import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.data.Splits;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.metrics.ClusteringMetrics;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.render.MapImages;
+import io.vitsom.model.render.WinnersPlot;
 import io.vitsom.model.som.KohonenSom;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.train.EpochSchedule;
@@ -23,6 +25,7 @@ import io.vitsom.model.train.StopRequestedException;
 import io.vitsom.model.train.StopSignal;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
+import io.vitsom.model.urlsom.UrlSomConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,8 +36,8 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * The offline clustering benchmark: trains ViT-SOM or a baseline (Kohonen SOM on pixels, DESOM, SOM-VAE) from
- * scratch on a dataset under a protocol, evaluates purity and NMI with units as clusters plus {@link MapQuality},
+ * The offline clustering benchmark: trains ViT-SOM, URL-SOM ({@link UrlSomTraining}) or a baseline (Kohonen SOM on
+ * pixels, DESOM, SOM-VAE) from scratch on a dataset under a protocol, evaluates purity and NMI with units as clusters plus {@link MapQuality},
  * and writes results, map images and latent projections. Every model is evaluated through {@link TrainedMap}, so
  * the numbers mean the same for all of them. The CLI is {@link BenchCommand}.
  *
@@ -45,7 +48,7 @@ public final class ClusteringBench {
     /** Batch size of inference passes (BMU assignment). */
     static final int EVAL_BATCH = 256;
     /** Images of the evaluated set in each latent projection (t-SNE is quadratic in them). */
-    static final int PROJECTION_SAMPLE = 1000;
+    public static final int PROJECTION_SAMPLE = 1000;
 
     private final BenchOptions options;
     private final PrintStream log;
@@ -76,6 +79,15 @@ public final class ClusteringBench {
         ImageSet evaluatedSet() {
             return all != null ? all : test != null ? test : train;
         }
+
+        /** These sets cut to their first {@code evalLimit} images each (all of them when null): what is evaluated. */
+        Data limitEvaluation(Integer evalLimit) {
+            if (evalLimit == null) {
+                return this;
+            }
+            return new Data(dataset, train == null ? null : train.limit(evalLimit),
+                    test == null ? null : test.limit(evalLimit), all == null ? null : all.limit(evalLimit));
+        }
     }
 
     /** Selects train/eval sets from the splits as the protocol says; {@code limit} cuts the training set. */
@@ -92,11 +104,15 @@ public final class ClusteringBench {
     /**
      * Runs the benchmark and writes every output file; returns the report that was written. After a stop the report
      * holds the finished runs and the interrupted one ({@link BenchReport#incomplete()}); no further run starts.
+     * URL-SOM trains from a {@link UrlSomConfig}, ViT-SOM and the baselines from a {@link VitSomConfig}
+     * ({@link ModelKind#requireFits}).
      */
-    public BenchReport run(VitSomConfig config, Splits splits) throws IOException {
+    public BenchReport run(MapModelConfig config, Splits splits) throws IOException {
+        ModelKind.requireFits(options.model(), config);
         Data data = select(splits, options.protocol(), options.limit());
         ImageSet trainSet = data.trainingSet();
-        if (options.model() == ModelKind.VIT_SOM || options.model() == ModelKind.SOM) {
+        if (options.model() == ModelKind.VIT_SOM || options.model() == ModelKind.SOM
+                || options.model() == ModelKind.URL_SOM) {
             requireShape(config, trainSet);
         }
         if (!trainSet.fullyLabelled()) {
@@ -105,7 +121,9 @@ public final class ClusteringBench {
         // The schedules follow the budget actually run: epochs and (limited) training-set size.
         Baselines.Plan plan = Baselines.plan(options.model(), options.epochs(), options.mapSize(), config,
                 trainSet.size());
-        VitSomConfig runConfig = Budgets.scaleToEpochs(config, plan.epochs());
+        // Both models' warm-ups keep their share of a shortened run (Budgets; UrlSomSchedule.shortened).
+        MapModelConfig runConfig = config instanceof UrlSomConfig u ? u.withTotalEpochs(plan.epochs())
+                : Budgets.scaleToEpochs((VitSomConfig) config, plan.epochs());
         Files.createDirectories(options.out());
         log.printf(Locale.ROOT, "bench: %s on %s (%s protocol): train %d images of %s, %s, %d run(s)%n",
                 options.model().label(), data.dataset(), options.protocol().name().toLowerCase(Locale.ROOT),
@@ -124,8 +142,11 @@ public final class ClusteringBench {
                 log.printf(Locale.ROOT, "run %d/%d, seed %d%n", r + 1, options.runs(), seed);
                 stage = "training";
                 Trained trained = switch (options.model()) {
-                    case VIT_SOM -> trainVitSom(runConfig, data, trainSet, plan.epochs(), seed, keepArtifacts);
-                    case SOM -> trainKohonen(runConfig, trainSet, plan, seed);
+                    case VIT_SOM -> trainVitSom((VitSomConfig) runConfig, data, trainSet, plan.epochs(), seed,
+                            keepArtifacts);
+                    case SOM -> trainKohonen((VitSomConfig) runConfig, trainSet, plan, seed);
+                    case URL_SOM -> new UrlSomTraining(options, log, stop).train((UrlSomConfig) runConfig,
+                            config.totalEpochs(), data, trainSet, seed, keepArtifacts, e -> epochsDone = e);
                     case DESOM, SOM_VAE -> Baselines.train(options.model(), plan, trainSet, seed,
                             options.epochEvalLimit(), log, stop);
                 };
@@ -151,7 +172,8 @@ public final class ClusteringBench {
         }
         BenchReport report = new BenchReport(options.model().label(), options.configFile().toString(), data.dataset(),
                 options.protocol(), plan.epochs(), options.limit(), trainSet.size(), batchSize,
-                Engine.getInstance().defaultDevice().toString(), ProcessStats.machine(), params, runs, interrupted);
+                Engine.getInstance().defaultDevice().toString(), ProcessStats.machine(), params, runs, interrupted,
+                options.evalLimit());
         report.write(options.out());
         log.println();
         log.print(report.markdown());
@@ -168,9 +190,17 @@ public final class ClusteringBench {
                    List<RunMetrics.EpochLog> epochLog) {
     }
 
-    /** Purity/NMI per protocol, the map-quality metrics, and (first run) the maps and the projection. */
-    private RunMetrics measure(TrainedMap map, Data data, ImageSet trainSet, long seed, Trained trained,
+    /**
+     * Purity/NMI per protocol, the map-quality metrics, and (first run) the maps, the winners picture and the
+     * projection; with {@code --eval-limit} all of it on the first images of each evaluated set.
+     */
+    private RunMetrics measure(TrainedMap map, Data trainedOn, ImageSet trainSet, long seed, Trained trained,
                                boolean keepArtifacts) throws IOException {
+        Data data = trainedOn.limitEvaluation(options.evalLimit());
+        if (options.evalLimit() != null) {
+            log.printf(Locale.ROOT, "evaluating on the first %d images of each evaluated set (--eval-limit)%n",
+                    options.evalLimit());
+        }
         Evaluation eval = evaluate(data, map::bmus);
         stop.throwIfRequested();
         log.println("measuring map quality (Ward grouping, QE/TE, trustworthiness"
@@ -181,6 +211,7 @@ public final class ClusteringBench {
         if (keepArtifacts) {
             ImageSet labelled = data.all() != null ? data.all() : data.train();
             writeMaps(map.grid(), labelled, eval.trainOrAllBmus(), map.prototypeImages());
+            writeWinners(map.grid(), eval.evaluatedSet(), eval.evaluatedBmus(), seed);
             project(map, eval.evaluatedSet(), "after training", options.out().resolve("projection.png"), seed);
         }
         return eval.toMetrics(seed, trained.trainSeconds(), trained.imagesPerSecond(), trained.epochLog(), quality);
@@ -348,6 +379,15 @@ public final class ClusteringBench {
                 trainBmus, seconds, data.test(), testBmus);
     }
 
+    /**
+     * winners.png: every evaluated image as a jittered dot at its BMU, coloured by its label (URL-SOM's Fig. 4), from
+     * the same assignments as purity and neural selectivity.
+     */
+    private void writeWinners(SomGrid grid, ImageSet evaluated, int[] bmus, long seed) throws IOException {
+        String[] names = evaluated.classNames().isEmpty() ? null : evaluated.classNames().toArray(String[]::new);
+        Files.write(options.out().resolve("winners.png"), WinnersPlot.png(grid, bmus, evaluated.labels(), names, seed));
+    }
+
     private void writeMaps(SomGrid grid, ImageSet labelled, int[] bmus, float[][] prototypeImages)
             throws IOException {
         int units = grid.units();
@@ -361,7 +401,7 @@ public final class ClusteringBench {
                 options.out().resolve("hits.png"));
     }
 
-    static void requireShape(VitSomConfig config, ImageSet data) {
+    static void requireShape(io.vitsom.model.map.MapModelConfig config, ImageSet data) {
         config.requireInput(data.channels(), data.height(), data.width(), data.name());
     }
 }

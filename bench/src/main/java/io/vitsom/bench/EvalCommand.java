@@ -7,7 +7,6 @@ import io.vitsom.bench.classify.ClassificationBench;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
-import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.metrics.ClassificationMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
             Splits splits = DatasetLoader.load(dataDir, null);
             ClusteringBench.Data selected = ClusteringBench.select(splits, p, lim);
             ClusteringBench.requireShape(loaded.config(), selected.all() != null ? selected.all() : selected.train());
-            VitSomPredictor predictor = new VitSomPredictor(loaded.model(), manager);
             ClusteringBench.Evaluation eval = ClusteringBench.evaluate(selected,
-                    set -> predictor.assign(set, ClusteringBench.EVAL_BATCH, null).bmu());
+                    set -> loaded.model().bmus(set, ClusteringBench.EVAL_BATCH));
             ObjectNode result = BenchReport.JSON.createObjectNode();
             result.put("checkpoint", checkpoint.toString());
             result.put("step", loaded.metadata().step());
@@ -78,7 +76,7 @@ public final class EvalCommand implements Callable<Integer> {
         System.err.println("loading " + dataDir + " ...");
         Splits splits = DatasetLoader.load(dataDir, null);
         long t0 = System.nanoTime();
-        ClassificationMetrics m = ClassificationBench.evaluateTest(loaded.model(), manager, splits);
+        ClassificationMetrics m = ClassificationBench.evaluateTest(loaded.vitSom(), manager, splits);
         ObjectNode result = BenchReport.JSON.createObjectNode();
         result.put("checkpoint", checkpoint.toString());
         result.put("step", loaded.metadata().step());

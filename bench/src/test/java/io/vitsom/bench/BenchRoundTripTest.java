@@ -83,7 +83,7 @@ class BenchRoundTripTest {
         BenchReport report = new ClusteringBench(options, new PrintStream(new ByteArrayOutputStream())).run(config, splits);
 
         for (String f : new String[] {"results.json", "results.md", "prototypes.png", "label_map.png", "hits.png",
-                "model/manifest.json"}) {
+                "winners.png", "model/manifest.json"}) {
             assertThat(out.resolve(f)).as(f).exists();
         }
         JsonNode results = BenchReport.JSON.readTree(out.resolve("results.json").toFile());
@@ -91,6 +91,17 @@ class BenchRoundTripTest {
         assertThat(results.path("epochs").asInt()).isEqualTo(2);
         assertThat(results.path("runs").get(0).path("epoch_log")).hasSize(2);
         assertThat(results.path("mean").path("purity_all").isNull()).isTrue();
+        assertThat(results.path("eval_limit").isNull()).isTrue();
+        // Every run, and mean/std, carry every key; neural selectivity and dead units on the test split's BMUs.
+        for (String key : RunMetrics.KEYS) {
+            assertThat(results.path("runs").get(0).has(key)).as(key).isTrue();
+            assertThat(results.path("mean").has(key)).as(key).isTrue();
+            assertThat(results.path("std").has(key)).as(key).isTrue();
+        }
+        assertThat(results.path("mean").path("neural_selectivity").asDouble()).isBetween(0.5, 1.0);
+        assertThat(results.path("mean").path("dead_units").asDouble()).isBetween(0.0, 15.0);
+        assertThat(Files.readString(out.resolve("results.md"))).contains("neural_selectivity").contains("dead_units");
+        assertThat(javax.imageio.ImageIO.read(out.resolve("winners.png").toFile()).getWidth()).isGreaterThan(800);
 
         Path evalJson = tmp.resolve("eval.json");
         int code = new CommandLine(new EvalCommand()).execute("--checkpoint", out.resolve("model").toString(),
@@ -125,5 +136,24 @@ class BenchRoundTripTest {
         JsonNode results = BenchReport.JSON.readTree(tmp.resolve("out/results.json").toFile());
         assertThat(results.path("std").has("purity_all")).isTrue();
         assertThat(results.path("runs").get(1).path("seed").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void anEvalLimitEvaluatesTheFirstImagesOfEachEvaluatedSetAndSaysSo(@TempDir Path tmp) throws Exception {
+        Path configFile = fixture(tmp, 48, 16);
+        Path data = tmp.resolve("halves");
+        Splits splits = DatasetLoader.load(data, null);
+        BenchOptions options = new BenchOptions(configFile, data, 1, null, 1, 0, Protocol.SPLIT, tmp.resolve("out"),
+                ModelKind.SOM, 1000, null, java.util.List.of(), 10);
+        BenchReport report = new ClusteringBench(options, new PrintStream(new ByteArrayOutputStream()))
+                .run(ConfigLoader.load(configFile), splits);
+        // Trained on all 48 training images; purity on the first 10 training and the first 10 test images, so it
+        // moves in steps of 1/10.
+        assertThat(report.trainImages()).isEqualTo(48);
+        double tenths = report.runs().get(0).purityTest() * 10;
+        assertThat(tenths).isCloseTo(Math.rint(tenths), org.assertj.core.data.Offset.offset(1e-9));
+        JsonNode results = BenchReport.JSON.readTree(tmp.resolve("out/results.json").toFile());
+        assertThat(results.path("eval_limit").asInt()).isEqualTo(10);
+        assertThat(Files.readString(tmp.resolve("out/results.md"))).contains("first 10 images of each evaluated set");
     }
 }

@@ -1,7 +1,7 @@
 package io.vitsom.ingest;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vitsom.model.config.ConfigLoader;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
@@ -65,7 +65,7 @@ final class ReplayCommand implements Callable<Integer> {
         Path dataset = DatasetLocator.standard().locate(Optional.ofNullable(data));
         if (modelConfig != null) {
             // Validation would reject every image one by one, visible only in its DLQ and metrics.
-            String wanted = ValidationConfig.strict(ConfigLoader.load(modelConfig)).shape();
+            String wanted = ValidationConfig.strict(MapModels.load(modelConfig)).shape();
             String images = DatasetLoader.peekShape(dataset);
             if (!images.equals(wanted)) {
                 spec.commandLine().getErr().println("error: the images of " + dataset + " are " + images + " but "

@@ -4,7 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vitsom.model.config.ConfigLoader;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.stream.ValidationConfig;
 import io.vitsom.stream.cli.HttpCliOptions;
 import io.vitsom.stream.cli.ImageLimitOptions;
@@ -73,7 +73,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BearerAuth auth = httpOptions.auth();
-        ValidationConfig validation = ValidationConfig.strict(ConfigLoader.load(resolveConfig(config)))
+        ValidationConfig validation = ValidationConfig.strict(MapModels.load(resolveConfig(config)))
                 .withConversions(convert, resize).withLimits(imageLimits.limits());
         ValidationServiceConfig serviceConfig = ValidationServiceConfig.of(validation)
                 .withApplicationId(applicationId)

@@ -1,6 +1,6 @@
 package io.vitsom.learner;
 
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.data.DecodedImage;
 import io.vitsom.stream.ImageRecord;
 import java.time.Duration;
@@ -30,9 +30,9 @@ final class Batch {
     private final Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     private long firstArrival;
 
-    Batch(VitSomConfig config) {
+    Batch(MapModelConfig config) {
         this.capacity = config.batchSize();
-        this.imageSize = config.data().numChannels() * config.data().inputSize() * config.data().inputSize();
+        this.imageSize = config.imageFloats();
         this.pixels = new byte[capacity * imageSize];
     }
 

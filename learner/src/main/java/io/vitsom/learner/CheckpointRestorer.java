@@ -4,8 +4,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vitsom.model.checkpoint.Checkpoint;
-import io.vitsom.model.config.VitSomConfig;
-import io.vitsom.model.nn.VitSom;
+import io.vitsom.model.map.MapModel;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.model.adapt.ContinualTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ final class CheckpointRestorer {
 
     /** The session to train on; the caller holds the store's lock. */
     LearnerSession restoreOrCreate(NDManager manager) throws IOException {
-        VitSomConfig m = config.model();
+        MapModelConfig m = config.model();
         int incomplete = store.removeIncomplete();
         if (incomplete > 0) {
             LOG.info("removed {} incomplete checkpoint write(s) left by an earlier crash in {}", incomplete, store.dir());
@@ -43,7 +44,7 @@ final class CheckpointRestorer {
         Optional<CheckpointStore.Found> found = store.loadNewestValid(manager, unreadable);
         if (found.isPresent()) {
             Checkpoint.Loaded loaded = found.get().checkpoint();
-            if (!sameArchitecture(loaded.config(), m)) {
+            if (!loaded.config().sameNetwork(m)) {
                 throw new IllegalArgumentException("checkpoint " + store.path(found.get().version())
                         + " holds a model of another architecture than the config; use another --checkpoint-dir");
             }
@@ -59,7 +60,7 @@ final class CheckpointRestorer {
                     .forEach(e -> s.retentionSkipped.put(parse(e.getKey()), e.getValue().asLong()));
             s.parentVersion = found.get().version();
             // The version published from this checkpoint is the one the next version's drift is measured from.
-            s.publishedPrototypes = loaded.model().som().orElseThrow().prototypes().getArray().toFloatArray();
+            s.publishedPrototypes = loaded.model().prototypes();
             LOG.info("resuming from checkpoint {} (step {}, {} images)", store.path(found.get().version()),
                     loaded.metadata().step(), s.imagesTrained);
             return s;
@@ -75,13 +76,12 @@ final class CheckpointRestorer {
             return warmStart(config.options().initFrom().get(), manager);
         }
         Engine.getInstance().setRandomSeed((int) config.options().seed());
-        VitSom model = VitSom.builder().setConfig(m).build();
-        model.initialize(manager);
+        MapModel model = MapModels.create(m, manager);
         LOG.info("no checkpoint in {}: starting a fresh model (seed {})", store.dir(), config.options().seed());
         return new LearnerSession(continual(model, manager), 0);
     }
 
-    private ContinualTrainer continual(VitSom model, NDManager manager) {
+    private ContinualTrainer continual(MapModel model, NDManager manager) {
         LearnerOptions o = config.options();
         return new ContinualTrainer(model, manager, o.adaptation(), o.horizonImages(), o.seed());
     }
@@ -93,7 +93,7 @@ final class CheckpointRestorer {
      */
     private LearnerSession warmStart(Path from, NDManager manager) throws IOException {
         Checkpoint.Loaded loaded = Checkpoint.load(from, manager);
-        if (!sameArchitecture(loaded.config(), config.model())) {
+        if (!loaded.config().sameNetwork(config.model())) {
             throw new IllegalArgumentException("--init-from " + from + " holds a model of another architecture than "
                     + "the config");
         }
@@ -104,15 +104,10 @@ final class CheckpointRestorer {
             loaded.restore(learner.live());
         }
         LearnerSession s = new LearnerSession(learner, 0);
-        s.publishedPrototypes = loaded.model().som().orElseThrow().prototypes().getArray().toFloatArray();
+        s.publishedPrototypes = loaded.model().prototypes();
         LOG.info("no checkpoint in {}: starting from {} (step {}{})", store.dir(), from, loaded.metadata().step(),
                 loaded.moments().isEmpty() ? ", no optimizer state: AdamW starts fresh" : "");
         return s;
-    }
-
-    private static boolean sameArchitecture(VitSomConfig a, VitSomConfig b) {
-        return a.som().equals(b.som()) && a.vit().equals(b.vit()) && a.data().numChannels() == b.data().numChannels()
-                && a.data().inputSize() == b.data().inputSize() && a.modelArch().equals(b.modelArch());
     }
 
     /** {@code topic-3} as written in checkpoints' provenance. */

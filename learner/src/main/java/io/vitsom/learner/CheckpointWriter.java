@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.drift.DriftEvent;
 import io.vitsom.model.metrics.TopologyMetrics;
-import io.vitsom.model.nn.SomLayer;
+import io.vitsom.model.map.MapModel;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,10 +62,10 @@ final class CheckpointWriter {
         session.stepsSinceCheckpoint = 0;
         session.lastCheckpoint = System.nanoTime();
         long written = System.nanoTime();
-        SomLayer som = session.trainer().model().som().orElseThrow();
-        float[] prototypes = som.prototypes().getArray().toFloatArray();
+        MapModel map = session.trainer().map();
+        float[] prototypes = map.prototypes();
         TopologyMetrics.Drift drift = session.publishedPrototypes == null ? null : TopologyMetrics.prototypeDrift(
-                som.distance(), session.publishedPrototypes, prototypes, som.inputDim());
+                map.prototypeDistance(), session.publishedPrototypes, prototypes, map.prototypeDim());
         publisher.model(session, version, store.path(version), offsets, prototypes, drift, manager);
         session.publishedPrototypes = prototypes;
         if (drift != null) {

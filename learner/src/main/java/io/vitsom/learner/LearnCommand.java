@@ -5,8 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vitsom.learner.novel.NovelRelease;
-import io.vitsom.model.config.ConfigLoader;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.stream.ModelSignatures;
 import io.vitsom.stream.cli.KafkaCliOptions;
 import io.vitsom.stream.cli.HttpCliOptions;
@@ -65,7 +65,7 @@ public final class LearnCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BearerAuth auth = httpOptions.auth();
-        VitSomConfig model = ConfigLoader.load(config);
+        MapModelConfig model = MapModels.load(config);
         LearnerConfig learnerConfig = new LearnerConfig(model, kafka.clients(),
                 topicOptions.topics(), group, checkpointDir, learner.toOptions(), !noPrototypes,
                 modelKeyFile == null ? ModelSignatures.none() : ModelSignatures.fromKeyFile(modelKeyFile));

@@ -1,6 +1,6 @@
 package io.vitsom.learner;
 
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.ModelSignatures;
 import io.vitsom.stream.Topics;
@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param signatures signs each published model record with its checkpoint's manifest ({@code --model-key-file}), or
  *     {@link ModelSignatures#none()}
  */
-public record LearnerConfig(VitSomConfig model, KafkaClients kafka, Topics topics, String groupId, Path checkpointDir,
+public record LearnerConfig(MapModelConfig model, KafkaClients kafka, Topics topics, String groupId, Path checkpointDir,
                             LearnerOptions options, boolean publishPrototypes, ModelSignatures signatures) {
     /** Default consumer group. */
     public static final String DEFAULT_GROUP = "vitsom-learner";
@@ -36,7 +36,7 @@ public record LearnerConfig(VitSomConfig model, KafkaClients kafka, Topics topic
         Objects.requireNonNull(signatures, "signatures");
         if (model.classification()) {
             throw new IllegalArgumentException("the online learner trains clustering configs (num_classes: 0), got "
-                    + model.modelArch() + " with " + model.data().numClasses() + " classes");
+                    + model.modelArch() + " with classes");
         }
         if (options.horizonImages() < model.totalEpochs()) {
             throw new IllegalArgumentException("horizon-images must be >= total_epochs (" + model.totalEpochs()
@@ -45,7 +45,7 @@ public record LearnerConfig(VitSomConfig model, KafkaClients kafka, Topics topic
     }
 
     /** A learner that signs nothing. */
-    public LearnerConfig(VitSomConfig model, KafkaClients kafka, Topics topics, String groupId, Path checkpointDir,
+    public LearnerConfig(MapModelConfig model, KafkaClients kafka, Topics topics, String groupId, Path checkpointDir,
                          LearnerOptions options, boolean publishPrototypes) {
         this(model, kafka, topics, groupId, checkpointDir, options, publishPrototypes, ModelSignatures.none());
     }

@@ -5,12 +5,11 @@ import io.vitsom.learner.novel.NovelHeaders;
 import io.vitsom.model.adapt.ContinualTrainer;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.checkpoint.CodeVersion;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModel;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.data.ImageCodec;
 import io.vitsom.model.drift.DriftEvent;
-import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.metrics.TopologyMetrics;
-import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.train.StepResult;
 import io.vitsom.stream.ImageRecord;
@@ -136,18 +135,18 @@ final class LearnerPublisher {
      */
     void model(LearnerSession session, long version, Path checkpoint, Map<TopicPartition, Long> offsets, float[] w,
                TopologyMetrics.Drift drift, NDManager manager) throws IOException {
-        VitSom model = session.trainer().model();
-        SomGrid grid = model.som().orElseThrow().grid();
+        MapModel model = session.trainer().map();
+        SomGrid grid = model.grid();
         if (config.publishPrototypes()) {
             int units = grid.units();
             int dim = w.length / units;
-            float[][] decoded = decodedPrototypes(model, session, manager);
-            VitSomConfig m = config.model();
+            float[][] decoded = model.unitPictures(session.learner.lastBatch(), session.learner.lastBatchSize());
+            MapModelConfig m = config.model();
             String topic = config.topics().prototypes().name();
             for (int unit = 0; unit < units; unit++) {
                 float[] vector = Arrays.copyOfRange(w, unit * dim, (unit + 1) * dim);
-                byte[] png = decoded == null ? null : ImageCodec.encodePng(ImageCodec.fromFloats(
-                        m.data().numChannels(), m.data().inputSize(), m.data().inputSize(), decoded[unit]));
+                byte[] png = decoded == null || decoded[unit] == null ? null : ImageCodec.encodePng(
+                        ImageCodec.fromFloats(m.numChannels(), m.inputSize(), m.inputSize(), decoded[unit]));
                 send(topic, UNIT_KEYS.serialize(null, unit), Messages.toJson(Messages.Prototype.of(unit,
                         grid.row(unit), grid.col(unit), version, vector, png)), new RecordHeaders());
             }
@@ -172,16 +171,6 @@ final class LearnerPublisher {
     /** Makes everything sent so far durable (before a checkpoint vouches for it). */
     void flush() {
         producer.flush();
-    }
-
-    /** Prototypes decoded to images, scaled to the latent norm of the last batch; null when not decodable. */
-    private static float[][] decodedPrototypes(VitSom model, LearnerSession session, NDManager manager) {
-        float[] last = session.learner.lastBatch();
-        if (model.config().som().useReduced() || last == null) {
-            return null;
-        }
-        VitSomPredictor predictor = new VitSomPredictor(model, manager);
-        return predictor.decodePrototypes(predictor.meanLatentNorm(last, session.learner.lastBatchSize()));
     }
 
     private void send(String topic, byte[] key, byte[] value, Headers headers) {

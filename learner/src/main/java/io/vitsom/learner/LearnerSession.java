@@ -1,7 +1,7 @@
 package io.vitsom.learner;
 
 import io.vitsom.model.adapt.ContinualTrainer;
-import io.vitsom.model.train.VitSomTrainer;
+import io.vitsom.model.map.MapTrainer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -32,7 +32,7 @@ final class LearnerSession {
     }
 
     /** The live map's trainer; another one after a promotion, so never keep it across steps. */
-    VitSomTrainer trainer() {
+    MapTrainer trainer() {
         return learner.live();
     }
 

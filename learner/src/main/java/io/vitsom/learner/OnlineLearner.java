@@ -3,7 +3,7 @@ package io.vitsom.learner;
 import ai.djl.ndarray.NDManager;
 import io.vitsom.learner.novel.NovelHeaders;
 import io.vitsom.model.adapt.ContinualTrainer;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.drift.DriftEvent;
 import io.vitsom.model.train.StepResult;
 import io.vitsom.stream.ImageRecord;
@@ -198,7 +198,7 @@ public final class OnlineLearner implements Runnable {
     }
 
     private void consume(NDManager manager, LearnerSession session) throws IOException {
-        VitSomConfig modelConfig = config.model();
+        MapModelConfig modelConfig = config.model();
         int minimumFresh = config.options().adaptation().rehearsal().minimumFresh(modelConfig.batchSize());
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(LearnerClients.consumer(config, partitionCheckEvery));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(LearnerClients.producer(config));
@@ -315,7 +315,7 @@ public final class OnlineLearner implements Runnable {
                     throw new IllegalStateException("loss became " + result.totalLoss() + " at step " + result.step()
                             + "; the last checkpoint (version " + session.version + ") is intact");
                 }
-                publisher.training(batch, outcome, session.trainer().model().som().orElseThrow().grid(),
+                publisher.training(batch, outcome, session.trainer().map().grid(),
                         session.version);
                 session.imagesTrained += n;
                 session.stepsSinceCheckpoint++;

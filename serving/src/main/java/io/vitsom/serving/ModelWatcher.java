@@ -1,6 +1,6 @@
 package io.vitsom.serving;
 
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.ModelSignatures;
@@ -249,8 +249,8 @@ public final class ModelWatcher implements ModelSource, AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
-    private static boolean sameInput(VitSomConfig a, VitSomConfig b) {
-        return a.data().numChannels() == b.data().numChannels() && a.data().inputSize() == b.data().inputSize();
+    private static boolean sameInput(MapModelConfig a, MapModelConfig b) {
+        return a.numChannels() == b.numChannels() && a.inputSize() == b.inputSize();
     }
 
     private synchronized void swapIn(ServingModel model) {
@@ -260,7 +260,7 @@ public final class ModelWatcher implements ModelSource, AutoCloseable {
         }
         Messages.ModelVersion version = model.version();
         LOG.info("serving model version {} (step {}, {}x{} map, {})", version.version(), version.step(),
-                model.config().som().rows(), model.config().som().cols(), version.checkpoint());
+                model.grid().rows(), model.grid().cols(), version.checkpoint());
         first.complete(version);
         for (Listener listener : listeners) {
             notify(listener, version, () -> listener.inService(version));

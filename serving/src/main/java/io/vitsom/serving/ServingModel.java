@@ -3,10 +3,10 @@ package io.vitsom.serving;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vitsom.model.checkpoint.Checkpoint;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModel;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.data.DecodedImage;
 import io.vitsom.model.infer.Assignments;
-import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.ValidationConfig;
@@ -26,8 +26,8 @@ import java.util.function.Function;
  */
 public final class ServingModel {
     private final Messages.ModelVersion version;
-    private final VitSomConfig config;
-    private final VitSomPredictor predictor;
+    private final MapModelConfig config;
+    private final MapModel model;
     private final NDManager manager;
     private final ValidationConfig validation;
     private final SomGrid grid;
@@ -35,14 +35,13 @@ public final class ServingModel {
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
 
-    private ServingModel(Messages.ModelVersion version, VitSomConfig config, VitSomPredictor predictor,
-                         NDManager manager) {
+    private ServingModel(Messages.ModelVersion version, MapModel model, NDManager manager) {
         this.version = version;
-        this.config = config;
-        this.predictor = predictor;
+        this.config = model.config();
+        this.model = model;
         this.manager = manager;
         this.validation = ValidationConfig.strict(config);
-        this.grid = config.som().grid();
+        this.grid = config.grid();
     }
 
     /**
@@ -62,7 +61,7 @@ public final class ServingModel {
                         + announced.version() + " is announced for checkpoint " + announced.checkpoint()
                         + ", which is version " + recorded.asLong());
             }
-            VitSomConfig.Som som = loaded.config().som();
+            SomGrid som = loaded.config().grid();
             // Zero means the publisher left the field out; anything else must agree with what is on disk.
             if ((announced.rows() != 0 || announced.cols() != 0)
                     && (announced.rows() != som.rows() || announced.cols() != som.cols())) {
@@ -80,7 +79,7 @@ public final class ServingModel {
      */
     static ServingModel loadFixed(Path checkpoint, long version) throws IOException {
         return open(checkpoint, loaded -> {
-            VitSomConfig.Som som = loaded.config().som();
+            SomGrid som = loaded.config().grid();
             Checkpoint.Metadata metadata = loaded.metadata();
             return new Messages.ModelVersion(version, metadata.step(), 0, checkpoint.toAbsolutePath().toString(),
                     metadata.created(), metadata.codeVersion(), metadata.seed(), som.rows(), som.cols(),
@@ -94,7 +93,7 @@ public final class ServingModel {
         try {
             Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, manager);
             Messages.ModelVersion version = describe.apply(loaded);
-            return new ServingModel(version, loaded.config(), new VitSomPredictor(loaded.model(), manager), manager);
+            return new ServingModel(version, loaded.model(), manager);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -107,7 +106,7 @@ public final class ServingModel {
     }
 
     /** The model's configuration. */
-    public VitSomConfig config() {
+    public MapModelConfig config() {
         return config;
     }
 
@@ -130,9 +129,7 @@ public final class ServingModel {
      * @throws IllegalArgumentException when an image has another shape
      */
     public synchronized Assignments assign(List<DecodedImage> images) {
-        int c = config.data().numChannels();
-        int s = config.data().inputSize();
-        int pixels = c * s * s;
+        int pixels = config.imageFloats();
         float[] input = new float[images.size() * pixels];
         for (int i = 0; i < images.size(); i++) {
             DecodedImage image = images.get(i);
@@ -143,7 +140,7 @@ public final class ServingModel {
                 input[i * pixels + k] = (chw[k] & 0xFF) / 255f;
             }
         }
-        return predictor.bmus(input, images.size());
+        return model.assign(input, images.size());
     }
 
     /**

@@ -127,7 +127,7 @@ class AssignmentTopologyTest {
     static int[] expectedUnits(Path checkpoint, byte[][] pngs) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, manager);
-            VitSomPredictor predictor = new VitSomPredictor(loaded.model(), manager);
+            VitSomPredictor predictor = new VitSomPredictor(loaded.vitSom(), manager);
             int pixels = Fixtures.SIZE * Fixtures.SIZE;
             float[] input = new float[pngs.length * pixels];
             for (int i = 0; i < pngs.length; i++) {

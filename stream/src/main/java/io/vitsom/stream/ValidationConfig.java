@@ -1,6 +1,6 @@
 package io.vitsom.stream;
 
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.data.ImageLimits;
 import java.util.Objects;
 
@@ -31,9 +31,9 @@ public record ValidationConfig(int channels, int size, boolean convertChannels, 
     }
 
     /** Strict validation against a model config's {@code data.num_channels} and {@code data.input_size}. */
-    public static ValidationConfig strict(VitSomConfig model) {
+    public static ValidationConfig strict(MapModelConfig model) {
         Objects.requireNonNull(model, "model");
-        return new ValidationConfig(model.data().numChannels(), model.data().inputSize(), false, false);
+        return new ValidationConfig(model.numChannels(), model.inputSize(), false, false);
     }
 
     /** The same spec with conversions enabled or disabled. */

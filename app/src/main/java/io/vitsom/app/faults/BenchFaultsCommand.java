@@ -10,8 +10,8 @@ import io.vitsom.ingest.ReplayProducer;
 import io.vitsom.ingest.ValidationService;
 import io.vitsom.ingest.ValidationServiceConfig;
 import io.vitsom.learner.CheckpointStore;
-import io.vitsom.model.config.ConfigLoader;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModels;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
 import io.vitsom.stream.EmbeddedKafka;
@@ -122,7 +122,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         started = System.nanoTime();
         System.out.printf("bench-faults seed %d (--seed %d repeats this fault schedule; the timing of the "
                 + "processes varies)%n", runSeed, runSeed);
-        VitSomConfig model = ConfigLoader.load(config);
+        MapModelConfig model = MapModels.load(config);
         Splits dataset = DatasetLoader.load(data, null);
         int replayed = Math.min(images, dataset.train().size());
         Path work = out.resolve("work");
@@ -164,7 +164,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         private final Random random;
         private final Path work;
         private final Path checkpoints;
-        private final VitSomConfig model;
+        private final MapModelConfig model;
         private final Splits dataset;
         private final int replayed;
         private EmbeddedKafka kafka;
@@ -191,7 +191,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         private int corruptDetected;
         private boolean corruptionPending;
 
-        FaultRun(Random random, Path work, VitSomConfig model, Splits dataset, int replayed) {
+        FaultRun(Random random, Path work, MapModelConfig model, Splits dataset, int replayed) {
             this.random = random;
             this.work = work;
             this.checkpoints = work.resolve("checkpoints").toAbsolutePath();

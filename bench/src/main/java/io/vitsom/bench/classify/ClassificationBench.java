@@ -261,6 +261,11 @@ public final class ClassificationBench {
         return ClassificationMetrics.of(predicted, test.labels(), config.data().numClasses());
     }
 
+    /** The predicted class of every image of {@code set} through the config's evaluation view, as the test scores. */
+    public static int[] predict(VitSom model, NDManager manager, ImageSet set) {
+        return predict(model, manager, ImageViews.of(model.config()), set, null);
+    }
+
     static int[] predict(VitSom model, NDManager manager, ImageViews views, ImageSet set, Progress progressOrNull) {
         long t0 = System.nanoTime();
         VitSomConfig config = model.config();

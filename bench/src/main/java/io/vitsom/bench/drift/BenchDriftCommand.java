@@ -1,8 +1,8 @@
 package io.vitsom.bench.drift;
 
 import io.vitsom.bench.suite.SuiteDatasets;
-import io.vitsom.model.config.ConfigLoader;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
 import io.vitsom.model.train.StopSignal;
@@ -144,10 +144,10 @@ public final class BenchDriftCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no --config given and " + settings.config() + " does not exist here "
                     + "(run from the project root, or pass --config)");
         }
-        VitSomConfig cfg = ConfigLoader.load(settings.config());
+        MapModelConfig cfg = MapModels.load(settings.config());
         if (cfg.classification() || !cfg.usesSom()) {
-            throw new IllegalArgumentException(settings.config() + " is not a clustering ViT-SOM config "
-                    + "(num_classes 0, model_arch vit_som): bench-drift follows a self-organizing map");
+            throw new IllegalArgumentException(settings.config() + " is not a clustering map config "
+                    + "(num_classes 0, model_arch vit_som or url_som): bench-drift follows a self-organizing map");
         }
         // The shapes are read from file headers first: a wrong dataset fails in a second, before anything loads.
         String shape = DatasetLoader.peekShape(data);
@@ -184,9 +184,9 @@ public final class BenchDriftCommand implements Callable<Integer> {
     }
 
     /** Fails naming both shapes and, where the project has one, the config that reads the dataset's. */
-    static void requireConfigFits(VitSomConfig cfg, Path configFile, String imageShape) {
-        int size = cfg.data().inputSize();
-        String modelShape = cfg.data().numChannels() + "x" + size + "x" + size;
+    static void requireConfigFits(MapModelConfig cfg, Path configFile, String imageShape) {
+        int size = cfg.inputSize();
+        String modelShape = cfg.numChannels() + "x" + size + "x" + size;
         if (modelShape.equals(imageShape)) {
             return;
         }
@@ -212,9 +212,9 @@ public final class BenchDriftCommand implements Callable<Integer> {
 
     private static boolean reads(Path file, String shape) {
         try {
-            VitSomConfig c = ConfigLoader.load(file);
-            int s = c.data().inputSize();
-            return !c.classification() && (c.data().numChannels() + "x" + s + "x" + s).equals(shape);
+            MapModelConfig c = MapModels.load(file);
+            int s = c.inputSize();
+            return !c.classification() && (c.numChannels() + "x" + s + "x" + s).equals(shape);
         } catch (IOException | RuntimeException e) {
             return false;
         }

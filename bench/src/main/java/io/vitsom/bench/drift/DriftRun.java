@@ -5,15 +5,15 @@ import ai.djl.ndarray.NDManager;
 import io.vitsom.model.adapt.AdaptationConfig;
 import io.vitsom.model.adapt.ContinualTrainer;
 import io.vitsom.model.checkpoint.CodeVersion;
-import io.vitsom.model.config.VitSomConfig;
+import io.vitsom.model.map.MapModel;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
+import io.vitsom.model.map.MapTrainer;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.drift.DriftEvent;
 import io.vitsom.model.drift.MapSignalMonitor.Series;
-import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.metrics.ClusteringMetrics;
-import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.train.StopSignal;
-import io.vitsom.model.train.VitSomTrainer;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +30,11 @@ final class DriftRun {
     private static final int EVAL_BATCH = 256;
 
     private final DriftSettings settings;
-    private final VitSomConfig config;
+    private final MapModelConfig config;
     private final PrintStream log;
     private final StopSignal stop;
 
-    DriftRun(DriftSettings settings, VitSomConfig config, PrintStream log, StopSignal stop) {
+    DriftRun(DriftSettings settings, MapModelConfig config, PrintStream log, StopSignal stop) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.config = Objects.requireNonNull(config, "config");
         this.log = Objects.requireNonNull(log, "log");
@@ -54,8 +54,7 @@ final class DriftRun {
         long start = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) settings.seed());
         try (NDManager manager = NDManager.newBaseManager()) {
-            VitSom model = VitSom.builder().setConfig(config).build();
-            model.initialize(manager);
+            MapModel model = MapModels.create(config, manager);
             try (ContinualTrainer trainer = new ContinualTrainer(model, manager, adaptation(),
                     settings.horizonImages(), settings.seed())) {
                 return stream(scenario, trainer, manager, start);
@@ -130,34 +129,24 @@ final class DriftRun {
 
     private DriftReport.Point evaluate(DriftScenario scenario, ContinualTrainer trainer, NDManager manager, long fed,
                                        Interval interval, long start) {
-        VitSomPredictor predictor = new VitSomPredictor(trainer.live().model(), manager);
-        double purityOld = purity(predictor, scenario.oldTest());
-        double purityNew = purity(predictor, scenario.newTest());
+        MapModel live = trainer.live().map();
+        double purityOld = ClusteringMetrics.purity(live.bmus(scenario.oldTest(), EVAL_BATCH), scenario.oldTest().labels());
+        double purityNew = ClusteringMetrics.purity(live.bmus(scenario.newTest(), EVAL_BATCH), scenario.newTest().labels());
         long fresh = trainer.freshImages() - interval.fresh;
         long rehearsed = trainer.rehearsedImages() - interval.rehearsed;
         interval.fresh = trainer.freshImages();
         interval.rehearsed = trainer.rehearsedImages();
-        VitSomTrainer live = trainer.live();
+        MapTrainer step = trainer.live();
         return new DriftReport.Point(fed, purityOld, purityNew,
                 trainer.monitor().latest(Series.QUANTIZATION_ERROR),
                 trainer.monitor().latest(Series.TOPOGRAPHIC_ERROR),
                 trainer.monitor().latest(Series.HIT_MAP_DIVERGENCE),
-                live.schedule().temperature(live.stepCount()), live.schedule().learningRate(live.stepCount()),
+                step.schedule().temperature(step.stepCount()), step.schedule().learningRate(step.stepCount()),
                 trainer.plasticityLevel(),
                 fresh + rehearsed == 0 ? Double.NaN : rehearsed / (double) (fresh + rehearsed),
                 (System.nanoTime() - start) / 1e9);
     }
 
-    /** Purity of {@code group} over its own labels, with the live map's units as clusters. */
-    private static double purity(VitSomPredictor predictor, ImageSet group) {
-        int[] bmus = new int[group.size()];
-        for (int from = 0; from < group.size(); from += EVAL_BATCH) {
-            int b = Math.min(EVAL_BATCH, group.size() - from);
-            int[] idx = java.util.stream.IntStream.range(from, from + b).toArray();
-            System.arraycopy(predictor.bmus(group.batch(idx), b).bmu(), 0, bmus, from, b);
-        }
-        return ClusteringMetrics.purity(bmus, group.labels());
-    }
 
     private void progress(DriftReport.Point p, int detections, double trainSeconds) {
         double rate = trainSeconds > 0 ? p.images() / trainSeconds : Double.NaN;

@@ -2,10 +2,17 @@ package io.vitsom.bench.suite;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.vitsom.bench.ClusteringBench;
 import io.vitsom.bench.MapSize;
 import io.vitsom.bench.ModelKind;
+import io.vitsom.bench.classify.ClassificationBench;
 import io.vitsom.bench.maps.DesomMap;
+import io.vitsom.bench.maps.KohonenMap;
+import io.vitsom.bench.maps.MapQuality;
 import io.vitsom.bench.maps.SomVaeMap;
+import io.vitsom.bench.maps.TrainedMap;
+import io.vitsom.bench.maps.VitSomMap;
+import io.vitsom.bench.projection.LatentProjection;
 import io.vitsom.model.baselines.DesomConfig;
 import io.vitsom.model.baselines.somvae.SomVaeConfig;
 import io.vitsom.model.config.VitSomConfig;
@@ -13,66 +20,123 @@ import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.som.KohonenSom;
 import io.vitsom.model.som.SomGrid;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import io.vitsom.model.train.EpochSchedule;
 import io.vitsom.model.train.StopSignal;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
 
 /**
- * A short measured training speed (images/s) of a model on a dataset, to turn a time budget into epochs:
- * ViT-SOM (clustering or classification, with or without SOM) times {@link #TIMED_STEPS} training steps after one
- * warm-up step on the first training images (un-augmented, so it slightly overestimates the classification
- * speed); the Kohonen SOM times one epoch over the first {@link #SOM_IMAGES} images; DESOM and SOM-VAE one epoch of
- * their drivers over the first {@link #BASELINE_IMAGES}.
+ * Short measurements of what a suite cell will cost, to plan a time budget ({@link BudgetSplit}).
+ *
+ * <p>Training speed (images/s): ViT-SOM (clustering or classification, with or without SOM) takes the median of
+ * {@link #TIMED_STEPS} training steps after {@link #WARMUP_STEPS} warm-up steps on the first training images
+ * (un-augmented, so it slightly overestimates the classification speed); the Kohonen SOM times one epoch over the first
+ * {@link #SOM_IMAGES} images; DESOM and SOM-VAE one epoch of their drivers over the first {@link #BASELINE_IMAGES}.
+ *
+ * <p>Evaluation, on the briefly trained model: a clustering map assigns the first {@link #EVAL_SAMPLE} images of the
+ * evaluated set to their BMUs (seconds per image) and times every phase of {@link MapQuality} on them
+ * ({@link MapQuality#cost}); decoding the prototype images is counted as one assignment per unit, and a t-SNE is
+ * timed once per suite on {@link #TSNE_SAMPLE} synthetic points and scaled to the projection's size. A classifier
+ * predicts the first {@link #PREDICT_SAMPLE} test images. The planner scales these to the sets the cell evaluates.
+ * A ViT-SOM cell's evaluation calibration takes seconds (a few on an idle machine), far less than the evaluation.
+ *
+ * <p>One instance per suite (it keeps the t-SNE timings); {@code stop} ends a calibration between steps with a
+ * {@link io.vitsom.model.train.StopRequestedException}, its native memory freed.
  */
 public final class Calibration {
+    static final int WARMUP_STEPS = 2;
     static final int TIMED_STEPS = 3;
     static final int SOM_IMAGES = 1000;
     static final int BASELINE_IMAGES = 2048;
+    /** Images of the evaluated set a clustering map's evaluation is timed on. */
+    static final int EVAL_SAMPLE = 200;
+    /** Points the t-SNE is timed on, at most; its cost grows with their square. */
+    static final int TSNE_SAMPLE = 200;
+    /** Images whose latent norm scales ViT-SOM's decoded prototypes (VitSomMap's NORM_SAMPLE). */
+    static final int NORM_SAMPLE = 512;
+    /** Images of an untimed first inference, which pays the set-up. */
+    static final int WARMUP_IMAGES = 8;
+    /** Test images a classifier's inference is timed on. */
+    static final int PREDICT_SAMPLE = 256;
 
-    private Calibration() {
-    }
+    private final StopSignal stop;
+    private final Map<Integer, Double> tsneSeconds = new HashMap<>();
 
-    /** Training images per second of a suite cell's model on {@code train}. */
-    public static double imagesPerSecond(SuiteDatasets.Cell cell, VitSomConfig config, ImageSet train, long seed) {
-        return imagesPerSecond(cell, config, train, seed, new StopSignal());
+    public Calibration(StopSignal stop) {
+        this.stop = Objects.requireNonNull(stop, "stop");
     }
 
     /**
-     * {@link #imagesPerSecond(SuiteDatasets.Cell, VitSomConfig, ImageSet, long)} that {@code stop} ends between steps
-     * with a {@link io.vitsom.model.train.StopRequestedException}, its native memory freed.
+     * What a calibration measured.
+     *
+     * @param trainImagesPerSecond training images per second
+     * @param assignSecondsPerImage seconds to assign one image to its BMU (clustering) or class (classification)
+     * @param quality the map-quality metrics' costs; null for classification
+     * @param artifactSeconds once per cell: the prototype images and the t-SNE projection (0 for classification)
+     * @param seconds the calibration's own wall time
      */
-    public static double imagesPerSecond(SuiteDatasets.Cell cell, VitSomConfig config, ImageSet train, long seed,
-                                         StopSignal stop) {
+    public record Measured(double trainImagesPerSecond, double assignSecondsPerImage, MapQuality.Cost quality,
+                           double artifactSeconds, double seconds) {
+    }
+
+    /**
+     * Measures a cell.
+     *
+     * @param train what the cell trains on
+     * @param evaluated what it evaluates: the protocol's evaluated set (clustering) or the test split (classification)
+     */
+    public Measured measure(SuiteDatasets.Cell cell, VitSomConfig config, ImageSet train, ImageSet evaluated,
+                            long seed) {
+        long t0 = System.nanoTime();
         config.requireInput(train.channels(), train.height(), train.width(), train.name());
-        ModelKind kind = cell.kind();
-        if (kind == ModelKind.DESOM || kind == ModelKind.SOM_VAE) {
-            // One epoch of the real driver on a sample: pre-training and the joint phase run at about the same speed.
-            ImageSet sample = train.limit(Math.min(train.size(), BASELINE_IMAGES));
-            MapSize map = cell.map() != null ? cell.map() : new MapSize(8, 8);
-            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-            if (kind == ModelKind.DESOM) {
-                try (DesomMap m = DesomMap.train(DesomConfig.defaults().withMapSize(map.rows(), map.cols()), sample, 0,
-                        1, seed, quiet, stop)) {
-                    return m.imagesPerSecond();
-                }
-            }
-            try (SomVaeMap m = SomVaeMap.train(SomVaeConfig.defaults().withMapSize(map.rows(), map.cols()), sample, 1,
+        Measured m = switch (cell.kind()) {
+            case DESOM, SOM_VAE -> deepBaseline(cell, train, evaluated, seed);
+            case SOM -> kohonen(cell, config, train, evaluated, seed);
+            case VIT_SOM -> vitSom(config, train, evaluated, seed);
+            case URL_SOM -> throw new IllegalArgumentException("the suite has no url_som cells (vitsom bench trains it)");
+        };
+        return new Measured(m.trainImagesPerSecond(), m.assignSecondsPerImage(), m.quality(), m.artifactSeconds(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private Measured deepBaseline(SuiteDatasets.Cell cell, ImageSet train, ImageSet evaluated, long seed) {
+        // One epoch of the real driver on a sample: pre-training and the joint phase run at about the same speed.
+        ImageSet sample = train.limit(Math.min(train.size(), BASELINE_IMAGES));
+        MapSize map = cell.map() != null ? cell.map() : new MapSize(8, 8);
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        if (cell.kind() == ModelKind.DESOM) {
+            try (DesomMap m = DesomMap.train(DesomConfig.defaults().withMapSize(map.rows(), map.cols()), sample, 0, 1,
                     seed, quiet, stop)) {
-                return m.imagesPerSecond();
+                return evaluation(m.imagesPerSecond(), m, evaluated, false, seed);
             }
         }
-        if (kind == ModelKind.SOM) {
-            ImageSet sample = train.limit(Math.min(train.size(), SOM_IMAGES));
-            SomGrid grid = cell.map() == null ? config.som().grid()
-                    : new SomGrid(cell.map().rows(), cell.map().cols(), config.som().grid().topology());
-            KohonenSom som = new KohonenSom(grid, sample.imageSize(), seed);
-            long t0 = System.nanoTime();
-            som.train(sample, 1, (epoch, seen, total, qe) -> stop.throwIfRequested());
-            return sample.size() / ((System.nanoTime() - t0) / 1e9);
+        try (SomVaeMap m = SomVaeMap.train(SomVaeConfig.defaults().withMapSize(map.rows(), map.cols()), sample, 1, seed,
+                quiet, stop)) {
+            return evaluation(m.imagesPerSecond(), m, evaluated, false, seed);
         }
+    }
+
+    private Measured kohonen(SuiteDatasets.Cell cell, VitSomConfig config, ImageSet train, ImageSet evaluated,
+                             long seed) {
+        ImageSet sample = train.limit(Math.min(train.size(), SOM_IMAGES));
+        SomGrid grid = cell.map() == null ? config.som().grid()
+                : new SomGrid(cell.map().rows(), cell.map().cols(), config.som().grid().topology());
+        KohonenSom som = new KohonenSom(grid, sample.imageSize(), seed);
+        long t0 = System.nanoTime();
+        som.train(sample, 1, (epoch, seen, total, qe) -> stop.throwIfRequested());
+        double imagesPerSecond = sample.size() / ((System.nanoTime() - t0) / 1e9);
+        try (KohonenMap map = new KohonenMap(som)) {
+            return evaluation(imagesPerSecond, map, evaluated, false, seed);
+        }
+    }
+
+    private Measured vitSom(VitSomConfig config, ImageSet train, ImageSet evaluated, long seed) {
         int b = Math.min(config.batchSize(), train.size());
         int[] idx = new int[b];
         for (int i = 0; i < b; i++) {
@@ -85,15 +149,76 @@ public final class Calibration {
             VitSom vitSom = VitSom.builder().setConfig(config).build();
             vitSom.initialize(manager);
             TrainingPlan plan = new TrainingPlan(train.size(), config.batchSize(), 1);
+            double imagesPerSecond;
             try (VitSomTrainer trainer = new VitSomTrainer(vitSom, manager, new EpochSchedule(config, plan))) {
-                trainer.step(images, labels, b);
-                long t0 = System.nanoTime();
-                for (int s = 0; s < TIMED_STEPS; s++) {
+                for (int s = 0; s < WARMUP_STEPS; s++) {
                     stop.throwIfRequested();
                     trainer.step(images, labels, b);
                 }
-                return TIMED_STEPS * b / ((System.nanoTime() - t0) / 1e9);
+                double[] seconds = new double[TIMED_STEPS];
+                for (int s = 0; s < TIMED_STEPS; s++) {
+                    stop.throwIfRequested();
+                    long t0 = System.nanoTime();
+                    trainer.step(images, labels, b);
+                    seconds[s] = (System.nanoTime() - t0) / 1e9;
+                }
+                // The median step: the first steps of a process (native warm-up) or a stray pause do not count.
+                java.util.Arrays.sort(seconds);
+                imagesPerSecond = b / seconds[TIMED_STEPS / 2];
+            }
+            stop.throwIfRequested();
+            if (config.classification()) {
+                ImageSet sample = evaluated.limit(Math.min(PREDICT_SAMPLE, evaluated.size()));
+                ClassificationBench.predict(vitSom, manager, evaluated.limit(Math.min(WARMUP_IMAGES, evaluated.size())));
+                long t0 = System.nanoTime();
+                ClassificationBench.predict(vitSom, manager, sample);
+                return new Measured(imagesPerSecond, (System.nanoTime() - t0) / 1e9 / sample.size(), null, 0, 0);
+            }
+            try (VitSomMap map = new VitSomMap(vitSom, manager, train, false)) {
+                return evaluation(imagesPerSecond, map, evaluated, true, seed);
             }
         }
+    }
+
+    /** Times a clustering map's evaluation phases on the first images of {@code evaluated}. */
+    private Measured evaluation(double imagesPerSecond, TrainedMap map, ImageSet evaluated, boolean kmeansLatent,
+                                long seed) {
+        stop.throwIfRequested();
+        ImageSet sample = evaluated.limit(Math.min(EVAL_SAMPLE, evaluated.size()));
+        map.bmus(evaluated.limit(Math.min(WARMUP_IMAGES, evaluated.size()))); // the first inference pays set-up
+        long t0 = System.nanoTime();
+        int[] bmus = map.bmus(sample);
+        double assign = (System.nanoTime() - t0) / 1e9 / Math.max(1, sample.size());
+        stop.throwIfRequested();
+        MapQuality.Cost quality = MapQuality.cost(map, sample, bmus, kmeansLatent, seed);
+        stop.throwIfRequested();
+        // Decoding the prototype images: about one pass per unit, and (ViT-SOM) the latent norm of a sample.
+        double prototypes = (map.grid().units() + NORM_SAMPLE) * assign;
+        // The projection: the latent of its images, their pairwise distances (as trustworthiness computes them) and
+        // the t-SNE iterations.
+        int projected = Math.min(ClusteringBench.PROJECTION_SAMPLE, evaluated.size());
+        double projection = assign * projected + quality.neighbourhoodSeconds(projected) + tsneSeconds(projected, seed);
+        return new Measured(imagesPerSecond, assign, quality, prototypes + projection, 0);
+    }
+
+    /**
+     * Seconds of a t-SNE of {@code n} points: timed once per suite on {@link #TSNE_SAMPLE} random 2-D points (its
+     * iterations are quadratic in the points and do not depend on their dimension) and scaled by the square.
+     */
+    private double tsneSeconds(int n, long seed) {
+        if (n < 4) {
+            return 0;
+        }
+        int timed = Math.min(n, TSNE_SAMPLE);
+        return Math.pow(n / (double) timed, 2) * tsneSeconds.computeIfAbsent(timed, size -> {
+            Random random = new Random(seed);
+            float[] points = new float[size * 2];
+            for (int i = 0; i < points.length; i++) {
+                points[i] = (float) random.nextGaussian();
+            }
+            long t0 = System.nanoTime();
+            LatentProjection.tsne(points, 2, seed);
+            return (System.nanoTime() - t0) / 1e9;
+        });
     }
 }

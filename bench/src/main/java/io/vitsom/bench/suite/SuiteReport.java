@@ -23,17 +23,46 @@ import io.vitsom.bench.Protocol;
  *
  * @param budgetMinutes the whole budget, or null when each run took its config's total_epochs
  * @param incomplete why the files hold fewer cells than planned, or null when every planned cell ran
+ * @param budget the calibration, the plan and the time used, or null without a budget
  */
 public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failure> failed, String machine,
-                          Double budgetMinutes, String codeVersion, Protocol protocol, Incomplete incomplete) {
+                          Double budgetMinutes, String codeVersion, Protocol protocol, Incomplete incomplete,
+                          BudgetSummary budget) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String CLASSIFICATION_METRIC = "accuracy";
-    /** The fair-comparison table: label and key of each column, in order. */
-    static final List<String[]> QUALITY_COLUMNS = List.of(new String[] {"Purity (units)", null},
-            new String[] {"Purity (k = classes)", "purity_k_classes"}, new String[] {"NMI (k = classes)", "nmi_k_classes"},
-            new String[] {"Purity (k = 64)", "purity_k64"}, new String[] {"QE", "quantization_error"},
-            new String[] {"TE", "topographic_error"}, new String[] {"Trustworthiness", "trustworthiness"},
-            new String[] {"Neighbourhood preservation", "neighbourhood_preservation"});
+    /** A column of the fair-comparison table: its label, its metric (null: the protocol's purity) and decimals. */
+    record QualityColumn(String label, String key, int decimals) {
+    }
+
+    /** The fair-comparison table's columns, in order. */
+    static final List<QualityColumn> QUALITY_COLUMNS = List.of(new QualityColumn("Purity (units)", null, 3),
+            new QualityColumn("Purity (k = classes)", "purity_k_classes", 3),
+            new QualityColumn("NMI (k = classes)", "nmi_k_classes", 3), new QualityColumn("Purity (k = 64)", "purity_k64", 3),
+            new QualityColumn("QE", "quantization_error", 3), new QualityColumn("TE", "topographic_error", 3),
+            new QualityColumn("Trustworthiness", "trustworthiness", 3),
+            new QualityColumn("Neighbourhood preservation", "neighbourhood_preservation", 3),
+            new QualityColumn("Neural selectivity", "neural_selectivity", 3),
+            new QualityColumn("Dead units", "dead_units", 1));
+
+    /**
+     * What the budget bought: the calibration, the plan made after it (before any training) and the wall time used.
+     *
+     * @param budgetSeconds the whole budget
+     * @param calibrationSeconds every cell's calibration and the dataset loading it needed
+     * @param plan the plan of every calibrated cell made after the calibration
+     * @param elapsedSeconds wall time of the suite when the files were written
+     */
+    public record BudgetSummary(double budgetSeconds, double calibrationSeconds, List<BudgetSplit.CellPlan> plan,
+                                double elapsedSeconds) {
+        public BudgetSummary {
+            plan = List.copyOf(plan);
+        }
+
+        /** The calibration and the plan's cells: what the suite expected to take before training. */
+        public double expectedSeconds() {
+            return calibrationSeconds + plan.stream().mapToDouble(BudgetSplit.CellPlan::seconds).sum();
+        }
+    }
 
     /** A planned cell that threw; the suite goes on with the next one. */
     public record Failure(String model, String dataset, Task task, String reason) {
@@ -64,7 +93,13 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
     /** A report of a suite that ran every planned cell. */
     public SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failure> failed, String machine,
                        Double budgetMinutes, String codeVersion, Protocol protocol) {
-        this(runs, skipped, failed, machine, budgetMinutes, codeVersion, protocol, null);
+        this(runs, skipped, failed, machine, budgetMinutes, codeVersion, protocol, null, null);
+    }
+
+    /** A report without the budget's plan. */
+    public SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failure> failed, String machine,
+                       Double budgetMinutes, String codeVersion, Protocol protocol, Incomplete incomplete) {
+        this(runs, skipped, failed, machine, budgetMinutes, codeVersion, protocol, incomplete, null);
     }
 
     /** Writes {@code suite.json} and {@code suite.md} into {@code dir}. */
@@ -96,6 +131,17 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
                 o.putNull("paper");
             }
             o.put("out", r.out());
+            if (r.budget() != null) {
+                SuiteRun.Budget b = r.budget();
+                ObjectNode bo = o.putObject("budget");
+                putNumber(bo, "calibration_seconds", b.calibrationSeconds());
+                putNumber(bo, "planned_train_seconds", b.plannedTrainSeconds());
+                putNumber(bo, "planned_eval_seconds", b.plannedEvalSeconds());
+                putNumber(bo, "planned_seconds", b.plannedSeconds());
+                putNumber(bo, "actual_train_seconds", r.actualTrainSeconds());
+                putNumber(bo, "actual_seconds", b.actualSeconds());
+                putLimit(bo, b.evalLimit());
+            }
         }
         ArrayNode skippedArray = root.putArray("skipped");
         for (Skipped s : skipped) {
@@ -122,6 +168,30 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
         } else {
             root.put("budget_minutes", budgetMinutes);
         }
+        if (budget != null) {
+            ObjectNode bo = root.putObject("budget");
+            putNumber(bo, "budget_seconds", budget.budgetSeconds());
+            putNumber(bo, "calibration_seconds", budget.calibrationSeconds());
+            putNumber(bo, "expected_seconds", budget.expectedSeconds());
+            putNumber(bo, "elapsed_seconds", budget.elapsedSeconds());
+            ArrayNode planArray = bo.putArray("plan");
+            for (BudgetSplit.CellPlan p : budget.plan()) {
+                ObjectNode po = planArray.addObject();
+                po.put("dataset", p.cost().dataset());
+                po.put("model", p.cost().model());
+                po.put("epochs", p.epochs());
+                putLimit(po, p.evalLimit());
+                putNumber(po, "planned_train_seconds", p.trainSeconds());
+                putNumber(po, "planned_eval_seconds", p.evalSeconds());
+                if (p.skipped()) {
+                    po.put("skipped", p.skipReason());
+                } else {
+                    po.putNull("skipped");
+                }
+            }
+        } else {
+            root.putNull("budget");
+        }
         root.put("code_version", codeVersion);
         root.put("protocol", protocol.name().toLowerCase(Locale.ROOT));
         root.put("incomplete", incomplete != null);
@@ -142,6 +212,14 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
         o.put("model", cell.model());
         o.put("dataset", cell.dataset());
         o.put("task", cell.task().label());
+    }
+
+    private static void putLimit(ObjectNode o, Integer evalLimit) {
+        if (evalLimit == null) {
+            o.putNull("eval_limit");
+        } else {
+            o.put("eval_limit", evalLimit);
+        }
     }
 
     private static void putAll(ObjectNode o, Map<String, Double> values) {
@@ -179,9 +257,11 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
         }
         sb.append(budgetMinutes == null
                 ? "No budget: every run trained its config's total_epochs."
-                : String.format(Locale.ROOT, "Budget %s min of training split evenly over the %d planned run(s); "
-                        + "each share became epochs from a measured speed (images/s column below). Calibration and "
-                        + "evaluation time come on top.", trim(budgetMinutes), runs.size() + failed.size()));
+                : String.format(Locale.ROOT, "Budget %s min of wall time for the whole suite: calibration, dataset "
+                        + "loading, training, evaluation and pictures. After a calibration of every cell (training "
+                        + "speed, images/s column below, and evaluation cost) each cell got an even share of the time "
+                        + "left (re-planned before every cell), spent on its evaluation first and on whole epochs with "
+                        + "the rest; see Time budget below.", trim(budgetMinutes)));
         sb.append(" Machine: ").append(machine).append(". Code ").append(codeVersion).append(".\n\n");
         table(sb, Task.CLUSTERING, (protocol == Protocol.REFERENCE
                         ? "Clustering: purity on train+test after training on train+test (the paper's protocol)"
@@ -206,6 +286,7 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
         if (runs.isEmpty()) {
             sb.append("| (no runs) | | | | | | | | | |\n");
         }
+        budgetSection(sb);
         sb.append("\n## Skipped\n\n");
         if (skipped.isEmpty()) {
             sb.append("nothing\n");
@@ -272,18 +353,66 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
                 + "Ward agglomeration of its prototypes (k = number of classes, and k = 64). QE = mean distance to the "
                 + "BMU in the model's own distance (not comparable across models), TE = share of samples whose two "
                 + "best units are not adjacent, trustworthiness and neighbourhood preservation (k = 10) compare "
-                + "neighbourhoods in the latent space with those of the BMUs on the grid (1 = preserved). Same "
+                + "neighbourhoods in the latent space with those of the BMUs on the grid (1 = preserved); neural "
+                + "selectivity = the share of a unit's images with its majority label, averaged over the units that "
+                + "win an image (URL-SOM; weighted by hits it is the purity), dead units = units that win none. Same "
                 + "evaluated set as the table above; mean ± std over seeds.\n\n| Model | Dataset |");
-        QUALITY_COLUMNS.forEach(c -> sb.append(' ').append(c[0]).append(" |"));
+        QUALITY_COLUMNS.forEach(c -> sb.append(' ').append(c.label()).append(" |"));
         sb.append("\n| :--- | :--- |").append(" :---: |".repeat(QUALITY_COLUMNS.size())).append('\n');
         for (SuiteRun r : clustering) {
             sb.append("| ").append(r.model()).append(" | ").append(r.dataset()).append(" |");
-            for (String[] c : QUALITY_COLUMNS) {
-                sb.append(' ').append(meanStd(r, c[1] == null ? clusteringMetric() : c[1], 3)).append(" |");
+            for (QualityColumn c : QUALITY_COLUMNS) {
+                sb.append(' ').append(meanStd(r, c.key() == null ? clusteringMetric() : c.key(), c.decimals()))
+                        .append(" |");
             }
             sb.append('\n');
         }
         sb.append('\n');
+    }
+
+    /** The plan after the calibration, and each cell's planned and actual seconds. */
+    private void budgetSection(StringBuilder sb) {
+        if (budget == null) {
+            return;
+        }
+        sb.append("\n## Time budget\n\n");
+        sb.append(String.format(Locale.ROOT, "Budget %.1f min; calibration %.1f min; expected after the calibration "
+                        + "%.1f min in all; %.1f min used when these files were written.%n%n",
+                budget.budgetSeconds() / 60, budget.calibrationSeconds() / 60, budget.expectedSeconds() / 60,
+                budget.elapsedSeconds() / 60));
+        sb.append("Plan after the calibration (each cell is re-planned with the time actually left when it starts):\n\n");
+        sb.append("| Dataset | Model | Epochs | Evaluation | Train (s) | Evaluation and the rest (s) |\n");
+        sb.append("| :--- | :--- | ---: | :--- | ---: | ---: |\n");
+        for (BudgetSplit.CellPlan p : budget.plan()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.0f |%n", p.cost().dataset(),
+                    p.cost().model(), p.skipped() ? "skipped" : String.valueOf(p.epochs()), p.skipped() ? "-"
+                            : evaluation(p.evalLimit()), p.trainSeconds(), p.evalSeconds()));
+        }
+        List<SuiteRun> budgeted = runs.stream().filter(r -> r.budget() != null).toList();
+        if (!budgeted.isEmpty()) {
+            sb.append("\nPlanned (when the cell started) and actual seconds of every cell that ran:\n\n");
+            sb.append("| Model | Dataset | Epochs | Evaluation | Calibration (s) | Planned train (s) | Planned other (s) "
+                    + "| Actual train (s) | Actual (s) |\n");
+            sb.append("| :--- | :--- | ---: | :--- |").append(" ---: |".repeat(5)).append('\n');
+            for (SuiteRun r : budgeted) {
+                SuiteRun.Budget b = r.budget();
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %.0f | %.0f | %.0f | %.0f | %.0f |%n",
+                        r.model(), r.dataset(), r.epochs(), evaluation(b.evalLimit()), b.calibrationSeconds(),
+                        b.plannedTrainSeconds(), b.plannedEvalSeconds(), r.actualTrainSeconds(), b.actualSeconds()));
+            }
+            List<SuiteRun> cut = budgeted.stream().filter(r -> r.budget().evalLimit() != null).toList();
+            if (!cut.isEmpty()) {
+                sb.append("\n**Evaluated on a subsample** to fit the budget (their numbers above are on these images "
+                        + "only): ");
+                sb.append(String.join("; ", cut.stream().map(r -> r.dataset() + " / " + r.model() + ": the first "
+                        + r.budget().evalLimit() + " images of each evaluated set").toList()));
+                sb.append(".\n");
+            }
+        }
+    }
+
+    private static String evaluation(Integer evalLimit) {
+        return evalLimit == null ? "all" : "first " + evalLimit;
     }
 
     private String cell(Task task, String model, String column, String metric) {

@@ -18,13 +18,48 @@ import java.util.Map;
  * @param seed first seed; {@code runs} seeds {@code seed, seed+1, ...}
  * @param imagesPerSecond the calibrated training speed the epochs came from (NaN when no budget was given)
  * @param out the run's own results folder
+ * @param budget how the cell's time was planned and spent, or null when the suite had no budget
  */
 public record SuiteRun(String model, String dataset, SuiteDatasets.Task task, int epochs, long seed, int runs,
                        double imagesPerSecond, long params, Map<String, Double> mean, Map<String, Double> std,
-                       String out) {
+                       String out, Budget budget) {
     public SuiteRun {
         mean = Collections.unmodifiableMap(new LinkedHashMap<>(mean));
         std = Collections.unmodifiableMap(new LinkedHashMap<>(std));
+    }
+
+    /** A run of a suite without a budget. */
+    public SuiteRun(String model, String dataset, SuiteDatasets.Task task, int epochs, long seed, int runs,
+                    double imagesPerSecond, long params, Map<String, Double> mean, Map<String, Double> std,
+                    String out) {
+        this(model, dataset, task, epochs, seed, runs, imagesPerSecond, params, mean, std, out, null);
+    }
+
+    /**
+     * How a budgeted cell's time was planned (with the time left when it started) and spent.
+     *
+     * @param calibrationSeconds its calibration, before the suite's plan
+     * @param plannedTrainSeconds training the plan expected, every seed
+     * @param plannedEvalSeconds everything else the plan expected: evaluation, pictures, loading its dataset
+     * @param actualSeconds the cell's wall time, from loading its dataset to its results written
+     * @param evalLimit the evaluation used the first N images of each evaluated set, or null for all of them
+     */
+    public record Budget(double calibrationSeconds, double plannedTrainSeconds, double plannedEvalSeconds,
+                         double actualSeconds, Integer evalLimit) {
+        /** Everything the plan expected. */
+        public double plannedSeconds() {
+            return plannedTrainSeconds + plannedEvalSeconds;
+        }
+    }
+
+    /** This run with its budget record. */
+    public SuiteRun withBudget(Budget budget) {
+        return new SuiteRun(model, dataset, task, epochs, seed, runs, imagesPerSecond, params, mean, std, out, budget);
+    }
+
+    /** Training seconds actually spent, every seed. */
+    public double actualTrainSeconds() {
+        return mean("train_seconds") * runs;
     }
 
     /** A metric's mean, NaN when absent. */
@@ -62,7 +97,7 @@ public record SuiteRun(String model, String dataset, SuiteDatasets.Task task, in
         Map<String, Double> mean = derived(vitSom.mean(), reference);
         Map<String, Double> std = derived(vitSom.std(), reference);
         return new SuiteRun(SuiteDatasets.KMEANS_LATENT, vitSom.dataset(), vitSom.task(), vitSom.epochs(),
-                vitSom.seed(), vitSom.runs(), vitSom.imagesPerSecond(), vitSom.params(), mean, std, vitSom.out());
+                vitSom.seed(), vitSom.runs(), vitSom.imagesPerSecond(), vitSom.params(), mean, std, vitSom.out(), null);
     }
 
     private static Map<String, Double> derived(Map<String, Double> vitSom, boolean reference) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.vitsom.model.data.ImageSet;
+import io.vitsom.model.metrics.ClusteringMetrics;
 import io.vitsom.model.som.KohonenSom;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
@@ -45,7 +46,12 @@ class MapQualityTest {
         assertThat(q.topographicError()).isBetween(0.0, 1.0);
         assertThat(q.trustworthiness()).isBetween(0.5, 1.0);
         assertThat(q.neighbourhoodPreservation()).isBetween(0.5, 1.0);
+        // Neural selectivity and dead units come from the same BMUs as purity.
+        assertThat(q.neuralSelectivity()).isEqualTo(ClusteringMetrics.neuralSelectivity(bmus, data.labels(), 16))
+                .isBetween(0.5, 1.0);
+        assertThat(q.deadUnits()).isEqualTo(ClusteringMetrics.deadUnits(bmus, 16)).isBetween(0.0, 15.0);
         assertThat(q.values()).hasSize(MapQuality.KEYS.size());
+        assertThat(MapQuality.KEYS).endsWith("neural_selectivity", "dead_units");
         assertThat(log.toString()).contains("Ward grouping of 16 prototypes").contains("k-means on the latent");
     }
 

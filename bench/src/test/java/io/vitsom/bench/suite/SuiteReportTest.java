@@ -20,9 +20,10 @@ class SuiteReportTest {
     static SuiteRun clustering(String model, String dataset, int epochs, double... purityTest) {
         List<double[]> runs = new java.util.ArrayList<>();
         for (double p : purityTest) {
-            // RunMetrics.KEYS order: own metrics, then MapQuality's (grouped, QE/TE, trust/NP, k-means on the latent).
+            // RunMetrics.KEYS order: own metrics, then MapQuality's (grouped, QE/TE, trust/NP, k-means on the latent,
+            // neural selectivity, dead units).
             runs.add(new double[] {p + 0.01, 0.8, p, 0.7, NAN, NAN, 120, 2.5, 500, 1500,
-                    p - 0.2, 0.5, p - 0.1, 0.6, 0.3, 0.1, 0.9, 0.85, p - 0.3, 0.4});
+                    p - 0.2, 0.5, p - 0.1, 0.6, 0.3, 0.1, 0.9, 0.85, p - 0.3, 0.4, 0.8, 12});
         }
         return new SuiteRun(model, dataset, Task.CLUSTERING, epochs, 0, runs.size(), 480, 5_000_000,
                 SuiteRun.stats(RunMetrics.KEYS, runs, false), SuiteRun.stats(RunMetrics.KEYS, runs, true),
@@ -62,7 +63,7 @@ class SuiteReportTest {
     @Test
     void suiteMdHasThePapersTwoTablesWithOurNumbersBesideThePapers() {
         String md = report().markdown();
-        assertThat(md).contains("Budget 60 min of training split evenly over the 4 planned run(s)");
+        assertThat(md).contains("Budget 60 min of wall time for the whole suite");
         assertThat(md).contains("| Model | mnist | fashion-mnist | usps |");
         assertThat(md).contains("| vit_som | 0.910 ± 0.014 (3 ep) / 0.955 ± 0.001 | skipped / 0.841 ± 0.006 "
                 + "| failed (see below) |");
@@ -80,7 +81,7 @@ class SuiteReportTest {
         md.lines().filter(l -> l.startsWith("| url_som")).forEach(l -> assertThat(l).doesNotContainPattern("\\d"));
         // The fair-comparison table: purity with units as clusters, then after Ward grouping, then map quality.
         assertThat(md).contains("| vit_som | mnist | 0.910 ± 0.014 | 0.710 ± 0.014 | 0.500 ± 0.000 | 0.810 ± 0.014 "
-                + "| 0.300 ± 0.000 | 0.100 ± 0.000 | 0.900 ± 0.000 | 0.850 ± 0.000 |");
+                + "| 0.300 ± 0.000 | 0.100 ± 0.000 | 0.900 ± 0.000 | 0.850 ± 0.000 | 0.800 ± 0.000 | 12.0 ± 0.0 |");
         assertThat(md).contains("| vit_som | mnist | 3 | 2 | 480 | 5.00M | 120.0 ± 0.0 | 2.50 ± 0.00 | 1500 | `out/mnist-vit_som` |");
         assertThat(md).contains("| vit_som_cls | cifar-10-jpg | 2 | 1 | 110 | 5.40M | 300.0 ± 0.0 | 4.00 ± 0.00 | 3000 |");
         assertThat(md).contains("- fashion-mnist: not found: no non-empty folder d/fashion-mnist");
@@ -119,6 +120,52 @@ class SuiteReportTest {
     }
 
     @Test
+    void aBudgetedSuiteWritesItsPlanAndEachCellsPlannedAndActualSeconds(@TempDir Path tmp) throws Exception {
+        BudgetSplit.CellCost vitCost = new BudgetSplit.CellCost("mnist", "vit_som", 60, 100, 1, 10, 5,
+                List.of(new BudgetSplit.EvalSet("test split", 10_000, 0.01)), 1000);
+        BudgetSplit.CellCost desomCost = new BudgetSplit.CellCost("mnist", "desom", 5000, 100, 1, 0, 0,
+                List.of(new BudgetSplit.EvalSet("test split", 10_000, 0.01)), 1000);
+        List<BudgetSplit.CellPlan> plan = List.of(
+                new BudgetSplit.CellPlan(vitCost, 3, 4000, 180, 55, null),
+                new BudgetSplit.CellPlan(desomCost, 0, null, 0, 0, "budget: too slow"));
+        SuiteRun vit = clustering("vit_som", "mnist", 3, 0.9)
+                .withBudget(new SuiteRun.Budget(12, 180, 55, 250, 4000));
+        SuiteReport r = new SuiteReport(List.of(vit), List.of(new Skipped("desom", "mnist", Task.CLUSTERING,
+                "budget: too slow")), List.of(), "m", 5.0, "v", Protocol.SPLIT, null,
+                new SuiteReport.BudgetSummary(300, 30, plan, 290));
+        r.write(tmp);
+        JsonNode root = SuiteReport.JSON.readTree(tmp.resolve("suite.json").toFile());
+        JsonNode budget = root.get("budget");
+        assertThat(budget.get("budget_seconds").asDouble()).isEqualTo(300);
+        assertThat(budget.get("calibration_seconds").asDouble()).isEqualTo(30);
+        assertThat(budget.get("expected_seconds").asDouble()).isEqualTo(30 + 180 + 55);
+        assertThat(budget.get("elapsed_seconds").asDouble()).isEqualTo(290);
+        assertThat(budget.get("plan").get(0).get("eval_limit").asInt()).isEqualTo(4000);
+        assertThat(budget.get("plan").get(1).get("skipped").asText()).isEqualTo("budget: too slow");
+        JsonNode cell = root.get("runs").get(0).get("budget");
+        assertThat(cell.get("planned_train_seconds").asDouble()).isEqualTo(180);
+        assertThat(cell.get("planned_eval_seconds").asDouble()).isEqualTo(55);
+        assertThat(cell.get("planned_seconds").asDouble()).isEqualTo(235);
+        assertThat(cell.get("actual_seconds").asDouble()).isEqualTo(250);
+        assertThat(cell.get("actual_train_seconds").asDouble()).isEqualTo(120);
+        assertThat(cell.get("calibration_seconds").asDouble()).isEqualTo(12);
+        assertThat(cell.get("eval_limit").asInt()).isEqualTo(4000);
+        String md = r.markdown();
+        assertThat(md).contains("## Time budget")
+                .contains("Budget 5.0 min; calibration 0.5 min; expected after the calibration 4.4 min in all; 4.8 min "
+                        + "used")
+                .contains("| mnist | vit_som | 3 | first 4000 | 180 | 55 |")
+                .contains("| mnist | desom | skipped | - | 0 | 0 |")
+                .contains("| vit_som | mnist | 3 | first 4000 | 12 | 180 | 55 | 120 | 250 |")
+                .contains("**Evaluated on a subsample** to fit the budget")
+                .contains("mnist / vit_som: the first 4000 images of each evaluated set")
+                .contains("- mnist / desom: budget: too slow");
+        // Without a budget there is no budget object and no budget section.
+        assertThat(report().json().get("budget").isNull()).isTrue();
+        assertThat(report().markdown()).doesNotContain("## Time budget");
+    }
+
+    @Test
     void aClusteringOnlySuiteHasNoClassificationTable() {
         SuiteReport r = new SuiteReport(List.of(clustering("vit_som", "mnist", 1, 0.5)), List.of(), List.of(), "m",
                 null, "v", Protocol.SPLIT);
@@ -141,7 +188,7 @@ class SuiteReportTest {
     @Test
     void theReferenceProtocolReportsPurityOnTrainPlusTest() {
         List<double[]> runs = List.<double[]>of(new double[] {NAN, NAN, NAN, NAN, 0.93, 0.85, 120, 2.5, 500, 1500,
-                0.8, 0.7, 0.85, 0.75, 0.3, 0.1, 0.9, 0.85, 0.6, 0.5});
+                0.8, 0.7, 0.85, 0.75, 0.3, 0.1, 0.9, 0.85, 0.6, 0.5, 0.8, 12});
         SuiteRun vit = new SuiteRun("vit_som", "mnist", Task.CLUSTERING, 4, 0, 1, 480, 5_000_000,
                 SuiteRun.stats(RunMetrics.KEYS, runs, false), SuiteRun.stats(RunMetrics.KEYS, runs, true), "o");
         SuiteReport r = new SuiteReport(List.of(vit, SuiteRun.kmeansLatent(vit)), List.of(), List.of(), "m", null, "v",

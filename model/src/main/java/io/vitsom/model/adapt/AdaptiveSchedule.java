@@ -1,8 +1,6 @@
 package io.vitsom.model.adapt;
 
-import io.vitsom.model.config.VitSomConfig;
-import io.vitsom.model.train.Schedules;
-import io.vitsom.model.train.StreamingSchedule;
+import io.vitsom.model.map.OrganisationSchedule;
 import io.vitsom.model.train.TrainingSchedule;
 import java.util.Objects;
 
@@ -13,7 +11,7 @@ import java.util.Objects;
  * above its peak, so a re-heated map is never hotter than a fresh one.
  */
 public final class AdaptiveSchedule implements TrainingSchedule {
-    private final StreamingSchedule base;
+    private final OrganisationSchedule base;
     private final PlasticityController plasticity;
     private final double temperatureFloor;
     private final double peakLearningRate;
@@ -25,14 +23,13 @@ public final class AdaptiveSchedule implements TrainingSchedule {
      * @param maintenance the floors
      * @param plasticity the drift answer (its factors are read at every step)
      */
-    public AdaptiveSchedule(StreamingSchedule base, AdaptationConfig.Maintenance maintenance,
+    public AdaptiveSchedule(OrganisationSchedule base, AdaptationConfig.Maintenance maintenance,
                             PlasticityController plasticity) {
         this.base = Objects.requireNonNull(base, "base");
         this.plasticity = Objects.requireNonNull(plasticity, "plasticity");
-        VitSomConfig config = base.config();
-        this.tMax = config.som().tMax();
+        this.tMax = base.maxTemperature();
         this.temperatureFloor = Math.min(maintenance.temperatureFloor(), tMax);
-        this.peakLearningRate = Schedules.baseLearningRate(config.optimizer().lr(), config.batchSize());
+        this.peakLearningRate = base.peakLearningRate();
         this.learningRateFloor = maintenance.learningRateFloor() * peakLearningRate;
     }
 
@@ -54,7 +51,7 @@ public final class AdaptiveSchedule implements TrainingSchedule {
     }
 
     /** The organisation horizon's schedules. */
-    public StreamingSchedule base() {
+    public OrganisationSchedule base() {
         return base;
     }
 

@@ -1,26 +1,23 @@
 package io.vitsom.model.adapt;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitsom.model.checkpoint.Checkpoint;
-import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.drift.DriftEvent;
 import io.vitsom.model.drift.MapSignalMonitor;
+import io.vitsom.model.map.MapModel;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
+import io.vitsom.model.map.MapTrainer;
+import io.vitsom.model.map.PrototypeReseeding;
 import io.vitsom.model.infer.Assignments;
-import io.vitsom.model.infer.VitSomPredictor;
-import io.vitsom.model.nn.SomLayer;
-import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.train.StepResult;
-import io.vitsom.model.train.StreamingSchedule;
-import io.vitsom.model.train.VitSomTrainer;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A ViT-SOM that keeps learning on a feed that changes: one call per batch of fresh images runs the quarantine,
+ * A map model (any {@link MapModel}) that keeps learning on a feed that changes: one call per batch of fresh images runs the quarantine,
  * fills the batch from the rehearsal reservoir, takes the training step (and the shadow map's), watches the map's
  * signals for drift, answers a drift with plasticity, and re-seeds dead units. The streaming learner and
  * {@code bench-drift} both train through this class, so what the benchmark measures is what the service does.
@@ -48,16 +45,16 @@ public final class ContinualTrainer implements AutoCloseable {
     private static final double QUALITY_WINDOW = 2_000;
 
     private final AdaptationConfig config;
-    private final VitSomConfig model;
+    private final MapModelConfig model;
     private final NDManager manager;
     private final long seed;
     private final long horizonImages;
     /** Steps of the organisation horizon, the same for the live and the shadow map. */
     private final long horizonSteps;
     private final int imageBytes;
-    private VitSomTrainer live;
+    private MapTrainer live;
     private PlasticityController plasticity;
-    private VitSomTrainer shadow;
+    private MapTrainer shadow;
     private PlasticityController shadowPlasticity;
     private long shadowStarts;
     private boolean promotedSincePublished;
@@ -106,25 +103,29 @@ public final class ContinualTrainer implements AutoCloseable {
 
     /**
      * @param model an initialised live model, built on {@code manager}
-     * @param config the adaptation settings
+     * @param config the adaptation settings (upkeep needs a model with prototypes, {@link PrototypeReseeding})
      * @param horizonImages the organisation horizon of the schedules
      * @param seed seeds the reservoir and a fresh shadow map
      */
-    public ContinualTrainer(VitSom model, NDManager manager, AdaptationConfig config, long horizonImages, long seed) {
+    public ContinualTrainer(MapModel model, NDManager manager, AdaptationConfig config, long horizonImages, long seed) {
         this.config = Objects.requireNonNull(config, "config");
         this.model = model.config();
         this.manager = Objects.requireNonNull(manager, "manager");
         this.seed = seed;
         this.horizonImages = horizonImages;
-        this.horizonSteps = StreamingSchedule.perStep(model.config(), horizonImages).horizonSteps();
-        this.imageBytes = this.model.data().numChannels() * this.model.data().inputSize() * this.model.data().inputSize();
+        this.horizonSteps = model.streamingSchedule(horizonImages).horizonSteps();
+        this.imageBytes = this.model.imageFloats();
+        if (config.upkeep().enabled() && !(model instanceof PrototypeReseeding)) {
+            throw new IllegalArgumentException("upkeep re-seeds prototypes, which a " + this.model.modelArch()
+                    + " model does not have; run it with --upkeep off");
+        }
         this.plasticity = new PlasticityController(config.plasticity());
         this.live = trainer(model, plasticity);
         AdaptationConfig.Rehearsal r = config.rehearsal();
         this.reservoir = new RehearsalReservoir(r.capacity(), r.maxBytes(), imageBytes, seed ^ 0x5eed5eedL);
         AdaptationConfig.Quarantine q = config.quarantine();
         this.gate = new NoveltyGate(q.quantile(), q.factor(), q.window(), q.warmupImages());
-        SomGrid grid = model.som().orElseThrow().grid();
+        SomGrid grid = model.grid();
         this.monitor = new MapSignalMonitor(config.detection(), grid);
         this.upkeep = new UnitUpkeep(grid.units(), config.upkeep().windowImages(), config.upkeep().candidates(),
                 imageBytes);
@@ -135,10 +136,9 @@ public final class ContinualTrainer implements AutoCloseable {
         monitor.quietUntil(Long.MAX_VALUE);
     }
 
-    private VitSomTrainer trainer(VitSom m, PlasticityController controller) {
+    private MapTrainer trainer(MapModel m, PlasticityController controller) {
         // One pseudo-epoch per step: a fresh map's encoder learns at full rate within seconds (StreamingSchedule).
-        StreamingSchedule base = StreamingSchedule.perStep(model, horizonImages);
-        return new VitSomTrainer(m, manager, new AdaptiveSchedule(base, config.maintenance(), controller));
+        return m.newTrainer(new AdaptiveSchedule(m.streamingSchedule(horizonImages), config.maintenance(), controller));
     }
 
     /**
@@ -175,7 +175,7 @@ public final class ContinualTrainer implements AutoCloseable {
             reservoir.sample(rehearsed, batch, n * imageBytes, null, 0);
         }
         advanceClocks();
-        StepResult step = live.step(batch, null, n + rehearsed);
+        StepResult step = live.step(batch, n + rehearsed);
         freshImages += n;
         rehearsedImages += rehearsed;
         if (config.rehearsal().enabled()) {
@@ -188,7 +188,7 @@ public final class ContinualTrainer implements AutoCloseable {
         liveQuality.add(step.bmus(), step.secondBmus(), step.bmuDistances(), n, grid());
         String shadowAction = null;
         if (shadow != null) {
-            StepResult s = shadow.step(batch, null, n + rehearsed);
+            StepResult s = shadow.step(batch, n + rehearsed);
             shadowImages += n;
             shadowQuality.add(s.bmus(), s.secondBmus(), s.bmuDistances(), n, grid());
             if (config.shadow().autoPromote() && promotable()) {
@@ -240,7 +240,7 @@ public final class ContinualTrainer implements AutoCloseable {
             return all;
         }
         // An inference pass before the step: the decision must come before the image can move the map.
-        Assignments a = new VitSomPredictor(live.model(), manager).bmus(fresh, count);
+        Assignments a = live.map().assign(fresh, count);
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             double d = a.distance()[i];
@@ -282,16 +282,7 @@ public final class ContinualTrainer implements AutoCloseable {
             for (int k = 0; k < count; k++) {
                 System.arraycopy(seeds.get(k), 0, images, k * imageBytes, imageBytes);
             }
-            float[] latent = new VitSomPredictor(live.model(), manager).latent(images, count);
-            SomLayer som = live.model().som().orElseThrow();
-            NDArray w = som.prototypes().getArray();
-            float[] all = w.toFloatArray();
-            int dim = som.inputDim();
-            for (int k = 0; k < count; k++) {
-                // Unit indices never move: a re-seeded unit is the same grid cell with a new prototype.
-                System.arraycopy(latent, k * dim, all, dead[k] * dim, dim);
-            }
-            w.set(FloatBuffer.wrap(all));
+            ((PrototypeReseeding) live.map()).reseed(java.util.Arrays.copyOf(dead, count), images);
             reseededUnits += count;
         }
         upkeep.nextWindow();
@@ -318,8 +309,7 @@ public final class ContinualTrainer implements AutoCloseable {
             shadow.close();
         }
         Engine.getInstance().setRandomSeed((int) (seed + 1 + shadowStarts++));
-        VitSom fresh = VitSom.builder().setConfig(model).build();
-        fresh.initialize(manager);
+        MapModel fresh = MapModels.create(model, manager);
         shadowPlasticity = new PlasticityController(config.plasticity());
         shadow = trainer(fresh, shadowPlasticity);
         shadowImages = 0;
@@ -343,7 +333,7 @@ public final class ContinualTrainer implements AutoCloseable {
         if (shadow == null) {
             throw new IllegalStateException("no shadow map is training; start one with the learner's --shadow option");
         }
-        VitSomTrainer former = live;
+        MapTrainer former = live;
         live = shadow;
         shadow = former;
         // Each trainer's schedule holds its own controller, so the controllers change places with them.
@@ -358,12 +348,12 @@ public final class ContinualTrainer implements AutoCloseable {
     }
 
     /** The live map's trainer (model, optimizer, step). */
-    public VitSomTrainer live() {
+    public MapTrainer live() {
         return live;
     }
 
     /** The candidate map's trainer, when one trains. */
-    public Optional<VitSomTrainer> shadow() {
+    public Optional<MapTrainer> shadow() {
         return Optional.ofNullable(shadow);
     }
 
@@ -469,8 +459,7 @@ public final class ContinualTrainer implements AutoCloseable {
             if (shadow != null) {
                 n.set("shadow_plasticity", shadowPlasticity.toJson());
                 JSON.writeValue(state.resolve("state.json").toFile(), n);
-                Checkpoint.writeContents(dir.resolve(SHADOW_DIR), shadow.model(), shadow.optimizer().moments(),
-                        shadow.stepCount(), shadow.optimizer().stepCount(), seed, JSON.createObjectNode());
+                Checkpoint.writeContents(dir.resolve(SHADOW_DIR), shadow, seed, JSON.createObjectNode());
             }
         };
     }
@@ -520,7 +509,7 @@ public final class ContinualTrainer implements AutoCloseable {
     }
 
     private SomGrid grid() {
-        return live.model().som().orElseThrow().grid();
+        return live.map().grid();
     }
 
     private float[] toFloats(byte[] pixels, int count) {

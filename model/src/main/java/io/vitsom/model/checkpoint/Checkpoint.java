@@ -8,11 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.io.Npy;
+import io.vitsom.model.map.MapModel;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
+import io.vitsom.model.map.MapTrainer;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.train.VitSomTrainer;
+import io.vitsom.model.vitsom.VitSomMapModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,10 +42,11 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Checkpoints of a ViT-SOM model: parameters, optimizer state, step, config and provenance, written
- * atomically and verified on load.
+ * Checkpoints of a map model of any kind ({@link MapModel}): parameters, optimizer state, step, config and
+ * provenance, written atomically and verified on load. The config's {@code model_arch} says which model to build
+ * when the checkpoint is read back.
  *
- * <p>Layout: {@code params/<reference name>.npy} (PyTorch-readable), {@code optimizer/<name>.exp_avg.npy}
+ * <p>Layout: {@code params/<name>.npy} (PyTorch-readable; ViT-SOM's names are the reference's), {@code optimizer/<name>.exp_avg.npy}
  * and {@code .exp_avg_sq.npy}, {@code config.yaml}, {@code checkpoint.json} (step, seed, code version,
  * provenance) and {@code manifest.json} with a SHA-256 per file, written last. A checkpoint is built in a
  * temporary sibling directory, fsynced, then renamed into place, so a crash leaves either the old
@@ -75,19 +80,43 @@ public final class Checkpoint {
      * A loaded checkpoint: the model (parameters set), its metadata, the optimizer moments by name, and the
      * directory it was read from (where state written through {@link Extra} lies).
      */
-    public record Loaded(VitSom model, VitSomConfig config, Metadata metadata, Map<String, float[]> moments,
+    public record Loaded(MapModel model, MapModelConfig config, Metadata metadata, Map<String, float[]> moments,
                          Path dir) {
         /** Restores the optimizer moments and step count into {@code trainer} (built on {@link #model()}). */
+        public void restore(MapTrainer trainer) {
+            restoreMoments(trainer.optimizerMoments());
+            trainer.setStepCount(metadata.step());
+            trainer.setOptimizerStepCount(metadata.optimizerStep());
+        }
+
+        /** {@link #restore(MapTrainer)} for a ViT-SOM trainer built on {@link #vitSom()}. */
         public void restore(VitSomTrainer trainer) {
-            for (var e : trainer.optimizer().moments().entrySet()) {
+            restoreMoments(trainer.optimizer().moments());
+            trainer.setStepCount(metadata.step());
+            trainer.optimizer().setStepCount(metadata.optimizerStep());
+        }
+
+        /** The ViT-SOM block of a ViT-SOM checkpoint (the benchmark's and the reference check's own parts). */
+        public VitSom vitSom() {
+            if (!(model instanceof VitSomMapModel v)) {
+                throw new IllegalArgumentException(dir + " holds a " + config.modelArch() + " model, not ViT-SOM");
+            }
+            return v.vitSom();
+        }
+
+        /** The config of a ViT-SOM checkpoint. */
+        public VitSomConfig vitSomConfig() {
+            return vitSom().config();
+        }
+
+        private void restoreMoments(Map<String, NDArray> into) {
+            for (var e : into.entrySet()) {
                 float[] values = moments.get(e.getKey());
                 if (values == null) {
                     throw new IllegalStateException("checkpoint has no optimizer state " + e.getKey());
                 }
                 e.getValue().set(FloatBuffer.wrap(values));
             }
-            trainer.setStepCount(metadata.step());
-            trainer.optimizer().setStepCount(metadata.optimizerStep());
         }
     }
 
@@ -107,29 +136,49 @@ public final class Checkpoint {
     }
 
     /** Writes a checkpoint of {@code trainer}'s model and optimizer to {@code dir} atomically. */
-    public static void save(Path dir, VitSomTrainer trainer, long seed, JsonNode provenance) throws IOException {
+    public static void save(Path dir, MapTrainer trainer, long seed, JsonNode provenance) throws IOException {
         save(dir, trainer, seed, provenance, Extra.none());
     }
 
-    /** {@link #save(Path, VitSomTrainer, long, JsonNode)} with more files written by {@code extra}. */
-    public static void save(Path dir, VitSomTrainer trainer, long seed, JsonNode provenance, Extra extra)
+    /** {@link #save(Path, MapTrainer, long, JsonNode)} with more files written by {@code extra}. */
+    public static void save(Path dir, MapTrainer trainer, long seed, JsonNode provenance, Extra extra)
             throws IOException {
-        save(dir, trainer.model(), trainer.optimizer().moments(), trainer.stepCount(), trainer.optimizer().stepCount(),
-                seed, provenance, extra);
+        MapModel model = trainer.map();
+        save(dir, new Contents(model.namedParameters(), model.config(), trainer.optimizerMoments(),
+                trainer.stepCount(), trainer.optimizerStepCount(), seed, provenance), extra);
     }
 
-    /** Writes a checkpoint; {@code moments} may be empty (an inference-only export). */
+    /** A ViT-SOM trainer's checkpoint (the offline benchmark's). */
+    public static void save(Path dir, VitSomTrainer trainer, long seed, JsonNode provenance) throws IOException {
+        save(dir, new Contents(trainer.model().namedParameters(), trainer.model().config(),
+                trainer.optimizer().moments(), trainer.stepCount(), trainer.optimizer().stepCount(), seed, provenance),
+                Extra.none());
+    }
+
+    /** Writes a checkpoint of a model; {@code moments} may be empty (an inference-only export). */
+    public static void save(Path dir, MapModel model, Map<String, NDArray> moments, long step, long optimizerStep,
+                            long seed, JsonNode provenance) throws IOException {
+        save(dir, new Contents(model.namedParameters(), model.config(), moments, step, optimizerStep, seed,
+                provenance), Extra.none());
+    }
+
+    /** {@link #save(Path, MapModel, Map, long, long, long, JsonNode)} of a ViT-SOM block. */
     public static void save(Path dir, VitSom model, Map<String, NDArray> moments, long step, long optimizerStep,
                             long seed, JsonNode provenance) throws IOException {
-        save(dir, model, moments, step, optimizerStep, seed, provenance, Extra.none());
+        save(dir, new Contents(model.namedParameters(), model.config(), moments, step, optimizerStep, seed,
+                provenance), Extra.none());
     }
 
-    private static void save(Path dir, VitSom model, Map<String, NDArray> moments, long step, long optimizerStep,
-                             long seed, JsonNode provenance, Extra extra) throws IOException {
+    /** Everything {@link #writeContents} writes for one model. */
+    private record Contents(Map<String, Parameter> parameters, MapModelConfig config, Map<String, NDArray> moments,
+                            long step, long optimizerStep, long seed, JsonNode provenance) {
+    }
+
+    private static void save(Path dir, Contents contents, Extra extra) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
-        writeContents(tmp, model, moments, step, optimizerStep, seed, provenance);
+        writeContents(tmp, contents);
         extra.writeTo(tmp);
         ObjectNode manifest = JSON.createObjectNode();
         ObjectNode files = manifest.putObject("files");
@@ -164,28 +213,34 @@ public final class Checkpoint {
      * manifest and no atomic rename: the contents of a checkpoint, or of a second model inside one (through
      * {@link Extra}), which {@link #loadContents} reads back.
      */
-    public static void writeContents(Path dir, VitSom model, Map<String, NDArray> moments, long step,
-                                     long optimizerStep, long seed, JsonNode provenance) throws IOException {
+    public static void writeContents(Path dir, MapTrainer trainer, long seed, JsonNode provenance) throws IOException {
+        MapModel model = trainer.map();
+        writeContents(dir, new Contents(model.namedParameters(), model.config(), trainer.optimizerMoments(),
+                trainer.stepCount(), trainer.optimizerStepCount(), seed, provenance));
+    }
+
+    private static void writeContents(Path dir, Contents c) throws IOException {
         Files.createDirectories(dir.resolve("params"));
         Files.createDirectories(dir.resolve("optimizer"));
-        for (var e : model.namedParameters().entrySet()) {
+        for (var e : c.parameters().entrySet()) {
             NDArray a = e.getValue().getArray();
             Npy.writeFloat32(dir.resolve("params").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
         }
-        for (var e : moments.entrySet()) {
+        for (var e : c.moments().entrySet()) {
             NDArray a = e.getValue();
             Npy.writeFloat32(dir.resolve("optimizer").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
         }
-        Files.writeString(dir.resolve("config.yaml"), ConfigLoader.toYaml(model.config()));
+        Files.writeString(dir.resolve("config.yaml"), c.config().toYaml());
         ObjectNode meta = JSON.createObjectNode();
         meta.put("format", FORMAT);
-        meta.put("step", step);
-        meta.put("optimizer_step", optimizerStep);
-        meta.put("seed", seed);
+        meta.put("model_arch", c.config().modelArch());
+        meta.put("step", c.step());
+        meta.put("optimizer_step", c.optimizerStep());
+        meta.put("seed", c.seed());
         meta.put("code_version", CodeVersion.describe());
         meta.put("created", Instant.now().toString());
-        meta.set("config", ConfigLoader.toTree(model.config()));
-        meta.set("provenance", provenance == null ? JSON.createObjectNode() : provenance);
+        meta.set("config", c.config().toTree());
+        meta.set("provenance", c.provenance() == null ? JSON.createObjectNode() : c.provenance());
         JSON.writeValue(dir.resolve("checkpoint.json").toFile(), meta);
     }
 
@@ -207,9 +262,8 @@ public final class Checkpoint {
         if (!FORMAT.equals(meta.path("format").asText())) {
             throw new CorruptCheckpointException(dir, "unknown format '" + meta.path("format").asText() + "'");
         }
-        VitSomConfig config = ConfigLoader.parse(Files.readString(dir.resolve("config.yaml")), dir + "/config.yaml");
-        VitSom model = VitSom.builder().setConfig(config).build();
-        model.initialize(manager);
+        MapModelConfig config = MapModels.parse(Files.readString(dir.resolve("config.yaml")), dir + "/config.yaml");
+        MapModel model = MapModels.create(config, manager);
         for (var e : model.namedParameters().entrySet()) {
             Path file = dir.resolve("params").resolve(e.getKey() + ".npy");
             Npy.NpyArray array = readArray(dir, file);

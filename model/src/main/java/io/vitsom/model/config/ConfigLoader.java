@@ -1,6 +1,5 @@
 package io.vitsom.model.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,16 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Reads and writes {@link VitSomConfig} in the reference's YAML layout.
+ * Reads and writes {@link VitSomConfig} in the reference's YAML layout, through {@link ConfigNode}.
  *
  * <p>Strict on purpose: an unknown key, a missing key or a value of the wrong type fails at load
  * time with a {@link ConfigException} naming the dotted key, so that a typo never silently falls
@@ -44,29 +39,20 @@ public final class ConfigLoader {
 
     /** Parses and validates YAML (or JSON) text; {@code source} names it in error messages. */
     public static VitSomConfig parse(String text, String source) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (IOException e) {
-            throw new ConfigException("(file)", source + " is not valid YAML: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException("(file)", source + " must hold a YAML mapping with hyperparameters and data");
-        }
-        return fromTree(new Node("", root));
+        return fromTree(ConfigNode.parse(text, source));
     }
 
-    private static VitSomConfig fromTree(Node root) {
-        Node hp = root.object("hyperparameters");
-        Node som = hp.object("som");
-        Node vit = hp.object("vit");
-        Node opt = hp.object("optimizer");
-        Node data = root.object("data");
+    private static VitSomConfig fromTree(ConfigNode root) {
+        ConfigNode hp = root.object("hyperparameters");
+        ConfigNode som = hp.object("som");
+        ConfigNode vit = hp.object("vit");
+        ConfigNode opt = hp.object("optimizer");
+        ConfigNode data = root.object("data");
         List<Integer> mapSize = som.intList("map_size", 2);
         VitSomConfig.Som somConfig = new VitSomConfig.Som(mapSize.get(0), mapSize.get(1),
                 som.number("Tmax"), som.number("Tmin"),
-                enumValue(som, "distance_fcn", Distance::fromConfig),
-                enumValue(som, "topology", Topology::fromConfig),
+                som.value("distance_fcn", Distance::fromConfig),
+                som.value("topology", Topology::fromConfig),
                 som.bool("use_reduced"));
         VitSomConfig.Vit vitConfig = new VitSomConfig.Vit(vit.integer("patch_size"), vit.integer("emb_dim"),
                 vit.integer("depth"), vit.integer("dec_emb_dim"), vit.integer("dec_depth"), vit.integer("heads"),
@@ -80,7 +66,7 @@ public final class ConfigLoader {
                 opt.number("smoothing"));
         VitSomConfig.Augment augment = VitSomConfig.Augment.none();
         if (data.has("augment")) {
-            Node aug = data.object("augment");
+            ConfigNode aug = data.object("augment");
             augment = new VitSomConfig.Augment(aug.number("horizontal_flip"), aug.integer("randaug_n"),
                     aug.numberList("resize_scale", 2), aug.numberList("resize_ratio", 2), aug.number("reprob"),
                     aug.string("remode"), aug.integer("recount"), aug.bool("autoaugment"));
@@ -91,7 +77,7 @@ public final class ConfigLoader {
                 data.has("num_workers") ? data.integer("num_workers") : 0, augment);
         VitSomConfig config = new VitSomConfig(hp.string("model_arch"), hp.integer("total_epochs"),
                 hp.integer("batch_size"), hp.number("gamma"), somConfig, vitConfig, optConfig, dataConfig);
-        for (Node n : List.of(som, vit, opt, data, hp, root)) {
+        for (ConfigNode n : List.of(som, vit, opt, data, hp, root)) {
             n.rejectUnknown();
         }
         return config;
@@ -171,150 +157,9 @@ public final class ConfigLoader {
         }
     }
 
-    private interface Parser<T> {
-        T parse(String value);
-    }
-
-    private static <T> T enumValue(Node node, String key, Parser<T> parser) {
-        String value = node.string(key);
-        try {
-            return parser.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(node.path(key), e.getMessage());
-        }
-    }
-
     private static void require(boolean ok, String key, String problem) {
         if (!ok) {
             throw new ConfigException(key, problem);
-        }
-    }
-
-    /** A mapping being read, remembering which keys were consumed so the rest can be reported. */
-    private static final class Node {
-        private final String prefix;
-        private final JsonNode json;
-        private final Set<String> seen = new TreeSet<>();
-
-        Node(String prefix, JsonNode json) {
-            this.prefix = prefix;
-            this.json = json;
-        }
-
-        String path(String key) {
-            return prefix.isEmpty() ? key : prefix + "." + key;
-        }
-
-        boolean has(String key) {
-            return json.has(key);
-        }
-
-        private JsonNode get(String key) {
-            seen.add(key);
-            JsonNode value = json.get(key);
-            if (value == null || value.isNull()) {
-                throw new ConfigException(path(key), "missing");
-            }
-            return value;
-        }
-
-        Node object(String key) {
-            JsonNode value = get(key);
-            if (!value.isObject()) {
-                throw new ConfigException(path(key), "must be a mapping, got " + describe(value));
-            }
-            return new Node(path(key), value);
-        }
-
-        String string(String key) {
-            JsonNode value = get(key);
-            if (!value.isTextual()) {
-                throw new ConfigException(path(key), "must be a string, got " + describe(value));
-            }
-            return value.asText();
-        }
-
-        int integer(String key) {
-            JsonNode value = get(key);
-            if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-                throw new ConfigException(path(key), "must be an integer, got " + describe(value));
-            }
-            return value.intValue();
-        }
-
-        double number(String key) {
-            JsonNode value = get(key);
-            return asNumber(value, path(key));
-        }
-
-        boolean bool(String key) {
-            JsonNode value = get(key);
-            if (!value.isBoolean()) {
-                throw new ConfigException(path(key), "must be true or false, got " + describe(value));
-            }
-            return value.booleanValue();
-        }
-
-        List<Integer> intList(String key, int size) {
-            JsonNode value = list(key, size);
-            List<Integer> out = new ArrayList<>();
-            for (JsonNode v : value) {
-                if (!v.isIntegralNumber()) {
-                    throw new ConfigException(path(key), "must hold integers, got " + describe(v));
-                }
-                out.add(v.intValue());
-            }
-            return out;
-        }
-
-        List<Double> numberList(String key, int size) {
-            JsonNode value = list(key, size);
-            List<Double> out = new ArrayList<>();
-            for (JsonNode v : value) {
-                out.add(asNumber(v, path(key)));
-            }
-            return out;
-        }
-
-        private JsonNode list(String key, int size) {
-            JsonNode value = get(key);
-            if (!value.isArray() || value.size() != size) {
-                throw new ConfigException(path(key), "must be a list of " + size + " values, got " + describe(value));
-            }
-            return value;
-        }
-
-        void rejectUnknown() {
-            List<String> unknown = new ArrayList<>();
-            for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                if (!seen.contains(name)) {
-                    unknown.add(name);
-                }
-            }
-            if (!unknown.isEmpty()) {
-                throw new ConfigException(path(unknown.get(0)), "unknown key (known here: " + seen + ")");
-            }
-        }
-
-        private static double asNumber(JsonNode value, String path) {
-            if (value.isNumber()) {
-                return value.doubleValue();
-            }
-            // YAML 1.1 readers (PyYAML, as the reference uses) read "1e-5" without a dot as a string.
-            if (value.isTextual()) {
-                try {
-                    return Double.parseDouble(value.asText());
-                } catch (NumberFormatException e) {
-                    // fall through to the error below
-                }
-            }
-            throw new ConfigException(path, "must be a number, got " + describe(value));
-        }
-
-        private static String describe(JsonNode value) {
-            String text = value.toString();
-            return value.getNodeType().name().toLowerCase() + " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.vitsom.model.config;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.List;
  */
 public record VitSomConfig(
         String modelArch, int totalEpochs, int batchSize, double gamma,
-        Som som, Vit vit, Optimizer optimizer, Data data) {
+        Som som, Vit vit, Optimizer optimizer, Data data) implements MapModelConfig {
 
     /** Settings of {@code hyperparameters.som}. */
     public record Som(int rows, int cols, double tMax, double tMin, Distance distance, Topology topology,
@@ -119,26 +121,56 @@ public record VitSomConfig(
     }
 
     /** Whether the model has a classification head (ViT-SOM-cls or plain ViT). */
+    @Override
     public boolean classification() {
         return data.numClasses() > 0;
     }
 
     /** Whether the SOM loss is part of the objective ({@code model_arch: vit_som}). */
+    @Override
     public boolean usesSom() {
         return modelArch.equals("vit_som");
     }
 
-    /**
-     * Fails when {@code data} does not hold images of this config's input ({@code data.num_channels} x
-     * {@code data.input_size} x {@code data.input_size}); {@code what} names the data in the message.
-     */
-    public void requireInput(int channels, int height, int width, String what) {
-        int c = data.numChannels();
-        int s = data.inputSize();
-        if (channels != c || height != s || width != s) {
-            throw new IllegalArgumentException("the config expects " + c + "x" + s + "x" + s + " images (data.num_channels,"
-                    + " data.input_size) but " + what + " holds " + channels + "x" + height + "x" + width + " images");
-        }
+    @Override
+    public String dataset() {
+        return data.dataset();
+    }
+
+    @Override
+    public int numChannels() {
+        return data.numChannels();
+    }
+
+    @Override
+    public int inputSize() {
+        return data.inputSize();
+    }
+
+    @Override
+    public SomGrid grid() {
+        return som.grid();
+    }
+
+    @Override
+    public Distance prototypeDistance() {
+        return som.distance();
+    }
+
+    @Override
+    public boolean sameNetwork(MapModelConfig other) {
+        return other instanceof VitSomConfig v && som.equals(v.som()) && vit.equals(v.vit())
+                && MapModelConfig.super.sameNetwork(other);
+    }
+
+    @Override
+    public ObjectNode toTree() {
+        return ConfigLoader.toTree(this);
+    }
+
+    @Override
+    public String toYaml() {
+        return ConfigLoader.toYaml(this);
     }
 
     /** Patches per side: {@code input_size / patch_size}. */
@@ -156,12 +188,12 @@ public record VitSomConfig(
         return som.useReduced() ? vit.embDim() : numPatches() * vit.embDim();
     }
 
-    /** The same configuration with another number of epochs (used for budget-limited runs). */
+    @Override
     public VitSomConfig withTotalEpochs(int epochs) {
         return new VitSomConfig(modelArch, epochs, batchSize, gamma, som, vit, optimizer, data);
     }
 
-    /** The same configuration with another batch size. */
+    @Override
     public VitSomConfig withBatchSize(int batch) {
         return new VitSomConfig(modelArch, totalEpochs, batch, gamma, som, vit, optimizer, data);
     }

@@ -117,6 +117,52 @@ public final class ClusteringMetrics {
         return majority;
     }
 
+    /**
+     * Neural selectivity (URL-SOM, section V.C): every unit is labelled by the mode of the labels of the samples it
+     * wins (ties to the smallest label, as {@link #majorityLabels}); its selectivity is the share of its samples that
+     * carry that label; neural selectivity is the plain average of the selectivities over the units that win at least
+     * one labelled sample. Unlabelled samples ({@link #NO_LABEL}) are ignored, so a unit that wins only unlabelled
+     * samples does not count. Weighting the average by the units' hits instead gives {@link #purity} (with units as
+     * clusters): selectivity counts every unit once, so many small, mixed units pull it below purity.
+     *
+     * @param units the winning unit of every sample, in {@code [0, numUnits)}
+     * @param labels every sample's label, or {@link #NO_LABEL}
+     * @return neural selectivity in [0, 1], or {@code NaN} when no sample is labelled
+     */
+    public static double neuralSelectivity(int[] units, int[] labels, int numUnits) {
+        int[] majority = majorityLabels(units, labels, numUnits);
+        int[] labelled = new int[numUnits];
+        int[] agreeing = new int[numUnits];
+        for (int i = 0; i < units.length; i++) {
+            if (labels[i] != NO_LABEL) {
+                labelled[units[i]]++;
+                if (labels[i] == majority[units[i]]) {
+                    agreeing[units[i]]++;
+                }
+            }
+        }
+        double sum = 0;
+        int counted = 0;
+        for (int k = 0; k < numUnits; k++) {
+            if (labelled[k] > 0) {
+                sum += (double) agreeing[k] / labelled[k];
+                counted++;
+            }
+        }
+        return counted == 0 ? Double.NaN : sum / counted;
+    }
+
+    /** How many of the units {@code 0 .. numUnits-1} win no sample at all (labels play no part). */
+    public static int deadUnits(int[] units, int numUnits) {
+        int dead = 0;
+        for (int h : hits(units, numUnits)) {
+            if (h == 0) {
+                dead++;
+            }
+        }
+        return dead;
+    }
+
     /** How many samples fell into each cluster {@code 0 .. numClusters-1} (labels play no part). */
     public static int[] hits(int[] clusters, int numClusters) {
         int[] hits = new int[numClusters];

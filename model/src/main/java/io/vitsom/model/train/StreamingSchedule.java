@@ -1,5 +1,6 @@
 package io.vitsom.model.train;
 
+import io.vitsom.model.map.OrganisationSchedule;
 import io.vitsom.model.config.VitSomConfig;
 import java.util.Objects;
 
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param horizonEpochs pseudo-epochs in the horizon (the learning rate's warm-up and cosine count these)
  */
 public record StreamingSchedule(VitSomConfig config, long horizonImages, int horizonEpochs)
-        implements TrainingSchedule {
+        implements OrganisationSchedule {
     public StreamingSchedule {
         Objects.requireNonNull(config, "config");
         if (horizonEpochs <= 0) {
@@ -48,7 +49,17 @@ public record StreamingSchedule(VitSomConfig config, long horizonImages, int hor
         return Math.max(1, (imagesPerEpoch + config.batchSize() - 1) / config.batchSize());
     }
 
-    /** Steps in the horizon; the schedules hold from here on. */
+    @Override
+    public double maxTemperature() {
+        return config.som().tMax();
+    }
+
+    @Override
+    public double peakLearningRate() {
+        return Schedules.baseLearningRate(config.optimizer().lr(), config.batchSize());
+    }
+
+    @Override
     public long horizonSteps() {
         return stepsPerEpoch() * horizonEpochs;
     }

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
-import io.vitsom.model.nn.VitSom;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.model.train.VitSomTrainerTest;
 import java.nio.file.Path;
 import java.util.Random;
@@ -26,9 +26,7 @@ class ContinualTrainerTest {
 
     private static ContinualTrainer trainer(VitSomConfig config, NDManager manager, AdaptationConfig adaptation) {
         Engine.getInstance().setRandomSeed(3);
-        VitSom model = VitSom.builder().setConfig(config).build();
-        model.initialize(manager);
-        return new ContinualTrainer(model, manager, adaptation, 320, 3);
+        return new ContinualTrainer(MapModels.create(config, manager), manager, adaptation, 320, 3);
     }
 
     /** {@code n} images: a bright square at a position chosen by {@code pattern}, plus a little noise. */
@@ -90,9 +88,8 @@ class ContinualTrainerTest {
             Checkpoint.save(checkpoint, t.live(), 3, null, t.checkpointExtra());
             t.train(next, 4);
             expectedBatch = t.lastBatch().clone();
-            expectedPrototypes = t.live().model().som().orElseThrow().prototypes().getArray().toFloatArray();
-            expectedShadow = t.shadow().orElseThrow().model().som().orElseThrow().prototypes().getArray()
-                    .toFloatArray();
+            expectedPrototypes = t.live().map().prototypes();
+            expectedShadow = t.shadow().orElseThrow().map().prototypes();
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, manager);
@@ -105,10 +102,9 @@ class ContinualTrainerTest {
                 assertThat(resumed.shadow()).isPresent();
                 resumed.train(next, 4);
                 assertThat(resumed.lastBatch()).containsExactly(expectedBatch);
-                assertThat(resumed.live().model().som().orElseThrow().prototypes().getArray().toFloatArray())
+                assertThat(resumed.live().map().prototypes())
                         .containsExactly(expectedPrototypes);
-                assertThat(resumed.shadow().orElseThrow().model().som().orElseThrow().prototypes().getArray()
-                        .toFloatArray()).containsExactly(expectedShadow);
+                assertThat(resumed.shadow().orElseThrow().map().prototypes()).containsExactly(expectedShadow);
             }
         }
     }

@@ -69,7 +69,7 @@ class CheckpointTest {
             assertThat(loaded.metadata().seed()).isEqualTo(5);
             assertThat(loaded.metadata().provenance().path("dataset").asText()).isEqualTo("synthetic");
             assertThat(loaded.config()).isEqualTo(config);
-            try (VitSomTrainer trainer = new VitSomTrainer(loaded.model(), manager, new EpochSchedule(config, plan))) {
+            try (VitSomTrainer trainer = new VitSomTrainer(loaded.vitSom(), manager, new EpochSchedule(config, plan))) {
                 loaded.restore(trainer);
                 trainer.step(batch(3), null, 8);
             }

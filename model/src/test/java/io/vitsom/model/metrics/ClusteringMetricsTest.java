@@ -108,6 +108,36 @@ class ClusteringMetricsTest {
     }
 
     @Test
+    void neuralSelectivityAveragesEachWinningUnitsShareOfItsMajorityLabel() {
+        // The small example on 4 units: unit 0 {0, 0, 1} -> 2/3, unit 1 {1, 1} -> 1, unit 2 {0} -> 1, unit 3 wins
+        // nothing and does not count: NS = (2/3 + 1 + 1) / 3 = 8/9, while purity (weighted by hits) is 5/6.
+        assertThat(ClusteringMetrics.neuralSelectivity(CLUSTERS, LABELS, 4)).isCloseTo(8.0 / 9, within(EPS));
+        assertThat(ClusteringMetrics.purity(CLUSTERS, LABELS)).isCloseTo(5.0 / 6, within(EPS));
+    }
+
+    @Test
+    void neuralSelectivityIgnoresUnlabelledSamples() {
+        // Unit 0 {1, 0, -1} -> tie, label 0, 1/2; unit 1 {2, 2, 2, 0} -> 3/4; unit 2 only unlabelled: not counted.
+        // NS = (1/2 + 3/4) / 2 = 5/8; purity = (1 + 3) / 6 = 2/3.
+        int[] units = {0, 0, 0, 1, 1, 1, 1, 2, 2};
+        int[] labels = {1, 0, -1, 2, 2, 2, 0, -1, -1};
+        assertThat(ClusteringMetrics.neuralSelectivity(units, labels, 3)).isCloseTo(5.0 / 8, within(EPS));
+        assertThat(ClusteringMetrics.purity(units, labels)).isCloseTo(2.0 / 3, within(EPS));
+        // Nothing labelled: undefined, like purity.
+        assertThat(ClusteringMetrics.neuralSelectivity(new int[] {0, 1}, new int[] {-1, -1}, 2)).isNaN();
+        assertThatThrownBy(() -> ClusteringMetrics.neuralSelectivity(new int[] {2}, new int[] {0}, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deadUnitsWinNoSampleLabelledOrNot() {
+        // Units 0, 1, 2 win samples (unit 2 only an unlabelled one); units 3 and 4 win nothing.
+        assertThat(ClusteringMetrics.deadUnits(new int[] {0, 0, 1, 2}, 5)).isEqualTo(2);
+        assertThat(ClusteringMetrics.deadUnits(new int[] {}, 3)).isEqualTo(3);
+        assertThat(ClusteringMetrics.deadUnits(new int[] {0, 1, 2}, 3)).isZero();
+    }
+
+    @Test
     void rejectsMismatchedLengths() {
         assertThatThrownBy(() -> ClusteringMetrics.purity(new int[] {0}, new int[] {0, 1}))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -43,7 +43,7 @@ class TrainAfterInferenceTest {
         Thread thread = new Thread(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
                 Checkpoint.Loaded loaded = Checkpoint.load(dir.resolve("c"), manager);
-                try (VitSomTrainer trainer = new VitSomTrainer(loaded.model(), manager,
+                try (VitSomTrainer trainer = new VitSomTrainer(loaded.vitSom(), manager,
                         StreamingSchedule.of(config, 1_000))) {
                     loaded.restore(trainer);
                     assertThat(trainer.step(x, null, 16).totalLoss()).isFinite();
