@@ -15,11 +15,12 @@ import io.vitsom.bench.suite.SuiteDatasets.Cell;
 import io.vitsom.bench.suite.SuiteDatasets.Skipped;
 import io.vitsom.bench.suite.SuiteDatasets.Task;
 import io.vitsom.model.checkpoint.CodeVersion;
-import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.data.Splits;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.model.train.StopRequestedException;
 import io.vitsom.model.train.StopSignal;
 import java.io.PrintStream;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Option;
                 "Datasets by folder name: mnist, fashion-mnist, usps (clustering); cifar-10-jpg, cifar-10, cifar-100, svhn, "
                         + "flowers-17 (classification). Missing ones are listed as skipped.",
                 "Clustering rows: vit_som, vit_som_24, kmeans_latent (k-means on the vit_som latent), som (24x24), "
-                        + "som_40, desom (8x8), desom_24, desom_40, som_vae; classification: vit_som_cls, vit.",
+                        + "som_40, desom (8x8), desom_24, desom_40, som_vae, url_som (configs/url_som_<dataset>.yaml; "
+                        + "also on CIFAR-10, whose other rows are classification); classification: vit_som_cls, vit.",
                 "--budget-minutes bounds the whole wall time: every cell is calibrated (training speed and evaluation "
                         + "cost), the plan is printed, and each cell is re-planned with the time actually left.",
                 "Writes OUT/suite.json, OUT/suite.md and OUT/<dataset>-<model>/ per run; the suite files after every cell.",
@@ -287,7 +289,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             try {
                 Splits splits = load(cell, state, log);
-                VitSomConfig config = ConfigLoader.load(cell.config());
+                MapModelConfig config = MapModels.load(cell.config());
                 ImageSet train;
                 ImageSet evaluated;
                 if (cell.task() == Task.CLUSTERING) {
@@ -327,7 +329,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
      * evaluates after training and what they cost per image, the sampled map-quality metrics per seed, the pictures
      * and (when the suite has several datasets, so it is loaded again) loading its dataset once per cell.
      */
-    private BudgetSplit.CellCost cost(Cell cell, VitSomConfig config, Splits splits, Protocol protocol,
+    private BudgetSplit.CellCost cost(Cell cell, MapModelConfig config, Splits splits, Protocol protocol,
                                       Calibration.Measured m, double loadSeconds) {
         double assign = m.assignSecondsPerImage();
         if (cell.task() == Task.CLASSIFICATION) {
@@ -355,9 +357,9 @@ public final class BenchSuiteCommand implements Callable<Integer> {
             evaluated = train.size();
             sets = List.of(new BudgetSplit.EvalSet("training split", evaluated, evaluatedPerImage));
         }
-        // ViT-SOM measures purity after every epoch, the other maps once after training.
+        // ViT-SOM and URL-SOM measure purity after every epoch, the other maps once after training.
         double epochEval = Math.min(EPOCH_EVAL_IMAGES, train.size()) * assign;
-        boolean everyEpoch = cell.kind() == ModelKind.VIT_SOM;
+        boolean everyEpoch = cell.kind() == ModelKind.VIT_SOM || cell.kind() == ModelKind.URL_SOM;
         double epoch = train.size() / m.trainImagesPerSecond() + (everyEpoch ? epochEval : 0);
         double run = m.quality().sampledSeconds(evaluated) + (everyEpoch ? 0 : epochEval);
         return new BudgetSplit.CellCost(cell.dataset(), cell.model(), epoch,
@@ -430,7 +432,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
      */
     private SuiteRun runCell(Cell cell, Splits splits, BudgetSplit.CellPlan cellPlan, double imagesPerSecond,
                              Protocol clusteringProtocol, PrintStream log, StopSignal stop) throws Exception {
-        VitSomConfig config = ConfigLoader.load(cell.config());
+        MapModelConfig config = MapModels.load(cell.config());
         Path dir = out.resolve(cell.dataset() + "-" + cell.model());
         Integer epochs = cellPlan == null ? null : cellPlan.epochs();
         Integer evalLimit = cellPlan == null ? null : cellPlan.evalLimit();
@@ -439,7 +441,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         }
         if (cell.task() == Task.CLASSIFICATION) {
             ClassificationReport r = new ClassificationBench(new ClassificationOptions(cell.config(), cell.data(), epochs,
-                    limit, runs, seed, dir), log, stop).run(config, splits);
+                    limit, runs, seed, dir), log, stop).run((VitSomConfig) config, splits);
             return r.incomplete() ? null : SuiteRun.of(cell, r, seed, imagesPerSecond, dir.toString());
         }
         BenchReport r = new ClusteringBench(new BenchOptions(cell.config(), cell.data(), epochs, limit, runs, seed,

@@ -11,12 +11,15 @@ import io.vitsom.bench.maps.KohonenMap;
 import io.vitsom.bench.maps.MapQuality;
 import io.vitsom.bench.maps.SomVaeMap;
 import io.vitsom.bench.maps.TrainedMap;
+import io.vitsom.bench.maps.UrlSomMap;
 import io.vitsom.bench.maps.VitSomMap;
 import io.vitsom.bench.projection.LatentProjection;
 import io.vitsom.model.baselines.DesomConfig;
 import io.vitsom.model.baselines.somvae.SomVaeConfig;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.ImageSet;
+import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.MapModels;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.som.KohonenSom;
 import io.vitsom.model.som.SomGrid;
@@ -24,6 +27,10 @@ import io.vitsom.model.train.EpochSchedule;
 import io.vitsom.model.train.StopSignal;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
+import io.vitsom.model.urlsom.UrlSomConfig;
+import io.vitsom.model.urlsom.UrlSomModel;
+import io.vitsom.model.urlsom.UrlSomSchedule;
+import io.vitsom.model.urlsom.UrlSomTrainer;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -36,13 +43,16 @@ import java.util.Random;
  *
  * <p>Training speed (images/s): ViT-SOM (clustering or classification, with or without SOM) takes the median of
  * {@link #TIMED_STEPS} training steps after {@link #WARMUP_STEPS} warm-up steps on the first training images
- * (un-augmented, so it slightly overestimates the classification speed); the Kohonen SOM times one epoch over the first
- * {@link #SOM_IMAGES} images; DESOM and SOM-VAE one epoch of their drivers over the first {@link #BASELINE_IMAGES}.
+ * (un-augmented, so it slightly overestimates the classification speed); URL-SOM does the same, its step including
+ * the two-view augmentation, on a smaller batch on a CPU ({@link #calibrationBatch}); the Kohonen SOM times one epoch
+ * over the first {@link #SOM_IMAGES} images; DESOM and SOM-VAE one epoch of their drivers over the first
+ * {@link #BASELINE_IMAGES}.
  *
  * <p>Evaluation, on the briefly trained model: a clustering map assigns the first {@link #EVAL_SAMPLE} images of the
  * evaluated set to their BMUs (seconds per image) and times every phase of {@link MapQuality} on them
- * ({@link MapQuality#cost}); decoding the prototype images is counted as one assignment per unit, and a t-SNE is
- * timed once per suite on {@link #TSNE_SAMPLE} synthetic points and scaled to the projection's size. A classifier
+ * ({@link MapQuality#cost}); decoding the prototype images is counted as one assignment per unit (URL-SOM: one per
+ * training image its unit pictures average, at most {@link UrlSomMap#PICTURE_SAMPLE}), and a t-SNE is timed once
+ * per suite on {@link #TSNE_SAMPLE} synthetic points and scaled to the projection's size. A classifier
  * predicts the first {@link #PREDICT_SAMPLE} test images. The planner scales these to the sets the cell evaluates.
  * A ViT-SOM cell's evaluation calibration takes seconds (a few on an idle machine), far less than the evaluation.
  *
@@ -64,6 +74,11 @@ public final class Calibration {
     static final int WARMUP_IMAGES = 8;
     /** Test images a classifier's inference is timed on. */
     static final int PREDICT_SAMPLE = 256;
+    /**
+     * Images per URL-SOM calibration step on a CPU, instead of the config's batch: a step there runs at 5-10 images/s
+     * (256 images, two augmented views each), so five steps of the config's batch would take minutes per cell.
+     */
+    static final int URL_SOM_CPU_BATCH = 16;
 
     private final StopSignal stop;
     private final Map<Integer, Double> tsneSeconds = new HashMap<>();
@@ -91,15 +106,16 @@ public final class Calibration {
      * @param train what the cell trains on
      * @param evaluated what it evaluates: the protocol's evaluated set (clustering) or the test split (classification)
      */
-    public Measured measure(SuiteDatasets.Cell cell, VitSomConfig config, ImageSet train, ImageSet evaluated,
+    public Measured measure(SuiteDatasets.Cell cell, MapModelConfig config, ImageSet train, ImageSet evaluated,
                             long seed) {
         long t0 = System.nanoTime();
+        ModelKind.requireFits(cell.kind(), config);
         config.requireInput(train.channels(), train.height(), train.width(), train.name());
         Measured m = switch (cell.kind()) {
             case DESOM, SOM_VAE -> deepBaseline(cell, train, evaluated, seed);
-            case SOM -> kohonen(cell, config, train, evaluated, seed);
-            case VIT_SOM -> vitSom(config, train, evaluated, seed);
-            case URL_SOM -> throw new IllegalArgumentException("the suite has no url_som cells (vitsom bench trains it)");
+            case SOM -> kohonen(cell, (VitSomConfig) config, train, evaluated, seed);
+            case VIT_SOM -> vitSom((VitSomConfig) config, train, evaluated, seed);
+            case URL_SOM -> urlSom((UrlSomConfig) config, train, evaluated, seed);
         };
         return new Measured(m.trainImagesPerSecond(), m.assignSecondsPerImage(), m.quality(), m.artifactSeconds(),
                 (System.nanoTime() - t0) / 1e9);
@@ -180,9 +196,77 @@ public final class Calibration {
         }
     }
 
+    /**
+     * URL-SOM: the median of {@link #TIMED_STEPS} steps after {@link #WARMUP_STEPS} warm-up steps of its trainer on the
+     * first {@link #calibrationBatch} training images, each step drawing two augmented views of every image (the
+     * trainer's augmentation, seeded through the engine as {@code vitsom bench} seeds it); then the evaluation through
+     * {@link UrlSomMap}, as the bench evaluates it.
+     */
+    private Measured urlSom(UrlSomConfig config, ImageSet train, ImageSet evaluated, long seed) {
+        int b = calibrationBatch(config, train.size(), Engine.getInstance().defaultDevice().isGpu());
+        int[] idx = new int[b];
+        for (int i = 0; i < b; i++) {
+            idx[i] = i;
+        }
+        float[] images = train.batch(idx);
+        Engine.getInstance().setRandomSeed((int) seed);
+        NDManager manager = NDManager.newBaseManager();
+        UrlSomMap map;
+        try {
+            map = new UrlSomMap((UrlSomModel) MapModels.create(config, manager), manager, train, true);
+        } catch (RuntimeException | Error e) {
+            manager.close();
+            throw e;
+        }
+        try (map) {
+            double imagesPerSecond;
+            try (UrlSomTrainer trainer = map.model().newTrainer(UrlSomSchedule.epochs(config, 1))) {
+                double[] seconds = new double[TIMED_STEPS];
+                for (int s = 0; s < WARMUP_STEPS + TIMED_STEPS; s++) {
+                    stop.throwIfRequested();
+                    long t0 = System.nanoTime();
+                    trainer.step(images, b);
+                    if (s >= WARMUP_STEPS) {
+                        seconds[s - WARMUP_STEPS] = (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+                java.util.Arrays.sort(seconds);
+                // Images per second of this batch, which on a CPU is smaller than the config's (calibrationBatch): a
+                // CPU step's cost grows about linearly with its images (per-image augmentation, convolutions), so it
+                // stands for the config's batch; if anything it understates the speed (less work per native call),
+                // the safe side for the plan.
+                imagesPerSecond = b / seconds[TIMED_STEPS / 2];
+            }
+            // The prototype images average the first PICTURE_SAMPLE training images each unit wins: one pass over them.
+            int pictured = Math.min(UrlSomMap.PICTURE_SAMPLE, train.size());
+            return evaluation(imagesPerSecond, map, evaluated, false, seed, pictured);
+        }
+    }
+
+    /**
+     * Images per URL-SOM calibration step: the config's batch on a GPU (where a smaller one would badly understate
+     * the speed), {@link #URL_SOM_CPU_BATCH} on a CPU (so the calibration stays seconds, not minutes), at most the
+     * training set.
+     */
+    static int calibrationBatch(UrlSomConfig config, int trainImages, boolean gpu) {
+        return Math.max(1, Math.min(trainImages, gpu ? config.batchSize()
+                : Math.min(config.batchSize(), URL_SOM_CPU_BATCH)));
+    }
+
     /** Times a clustering map's evaluation phases on the first images of {@code evaluated}. */
     private Measured evaluation(double imagesPerSecond, TrainedMap map, ImageSet evaluated, boolean kmeansLatent,
                                 long seed) {
+        // Decoding the prototype images: about one pass per unit, and (ViT-SOM) the latent norm of a sample.
+        return evaluation(imagesPerSecond, map, evaluated, kmeansLatent, seed, map.grid().units() + NORM_SAMPLE);
+    }
+
+    /**
+     * Times a clustering map's evaluation phases on the first images of {@code evaluated}.
+     *
+     * @param prototypePasses images the prototype pictures cost one inference each
+     */
+    private Measured evaluation(double imagesPerSecond, TrainedMap map, ImageSet evaluated, boolean kmeansLatent,
+                                long seed, int prototypePasses) {
         stop.throwIfRequested();
         ImageSet sample = evaluated.limit(Math.min(EVAL_SAMPLE, evaluated.size()));
         map.bmus(evaluated.limit(Math.min(WARMUP_IMAGES, evaluated.size()))); // the first inference pays set-up
@@ -192,8 +276,7 @@ public final class Calibration {
         stop.throwIfRequested();
         MapQuality.Cost quality = MapQuality.cost(map, sample, bmus, kmeansLatent, seed);
         stop.throwIfRequested();
-        // Decoding the prototype images: about one pass per unit, and (ViT-SOM) the latent norm of a sample.
-        double prototypes = (map.grid().units() + NORM_SAMPLE) * assign;
+        double prototypes = prototypePasses * assign;
         // The projection: the latent of its images, their pairwise distances (as trustworthiness computes them) and
         // the t-SNE iterations.
         int projected = Math.min(ClusteringBench.PROJECTION_SAMPLE, evaluated.size());

@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 /**
  * The datasets the suite knows, found by folder name under a data root, and the (dataset, model) cells it plans:
  * a present dataset with a config gets one cell per wired model; a missing dataset, one without a config or a
- * model whose config does not exist is listed as skipped with the reason, never as failed.
+ * model whose config does not exist is listed as skipped with the reason, never as failed. A dataset with a URL-SOM
+ * config ({@link Known#urlSomConfig}) also gets a {@code url_som} clustering cell, CIFAR-10 included although its
+ * other rows are classification (the seed paper's URL-SOM numbers are CIFAR-10's).
  */
 public final class SuiteDatasets {
     private SuiteDatasets() {
@@ -38,44 +40,67 @@ public final class SuiteDatasets {
      *
      * @param folder folder name under the data root
      * @param column the paper table's column (cifar-10-jpg and cifar-10 share "cifar-10")
+     * @param task the table of the dataset's ViT-SOM rows ({@code config}); its {@code url_som} row is clustering
      * @param config config file name in the configs folder, or null when there is none yet
      * @param config24 the 24x24 config, or null
+     * @param urlSomConfig the {@code url_som} row's config file name, or null when the dataset has no such row
      */
-    public record Known(String folder, String column, Task task, String config, String config24) {
+    public record Known(String folder, String column, Task task, String config, String config24, String urlSomConfig) {
+        /** Whether a suite of {@code tasks} plans this dataset's {@code url_som} clustering cell. */
+        boolean urlSomIn(Set<Task> tasks) {
+            return urlSomConfig != null && tasks.contains(Task.CLUSTERING);
+        }
+
+        /** The table this dataset's {@code url_som} row belongs to when its other rows are elsewhere. */
+        boolean urlSomOutsideItsTask() {
+            return urlSomConfig != null && task != Task.CLUSTERING;
+        }
     }
 
     /** In discovery order; the first present folder of a column wins, a later one with the same column is skipped. */
     public static final List<Known> KNOWN = List.of(
-            new Known("mnist", "mnist", Task.CLUSTERING, "vit_som_mnist.yaml", "vit_som_mnist_24.yaml"),
-            new Known("fashion-mnist", "fashion-mnist", Task.CLUSTERING, "vit_som_fmnist.yaml", "vit_som_fmnist_24.yaml"),
-            new Known("usps", "usps", Task.CLUSTERING, "vit_som_usps.yaml", "vit_som_usps_24.yaml"),
-            new Known("cifar-10-jpg", "cifar-10", Task.CLASSIFICATION, "vit_som_cifar-10.yaml", null),
-            new Known("cifar-10", "cifar-10", Task.CLASSIFICATION, "vit_som_cifar-10.yaml", null),
-            new Known("cifar-100", "cifar-100", Task.CLASSIFICATION, "vit_som_cifar-100.yaml", null),
-            new Known("svhn", "svhn", Task.CLASSIFICATION, null, null),
-            new Known("flowers-17", "flowers-17", Task.CLASSIFICATION, null, null));
+            new Known("mnist", "mnist", Task.CLUSTERING, "vit_som_mnist.yaml", "vit_som_mnist_24.yaml",
+                    "url_som_mnist.yaml"),
+            new Known("fashion-mnist", "fashion-mnist", Task.CLUSTERING, "vit_som_fmnist.yaml", "vit_som_fmnist_24.yaml",
+                    "url_som_fmnist.yaml"),
+            new Known("usps", "usps", Task.CLUSTERING, "vit_som_usps.yaml", "vit_som_usps_24.yaml", "url_som_usps.yaml"),
+            new Known("cifar-10-jpg", "cifar-10", Task.CLASSIFICATION, "vit_som_cifar-10.yaml", null,
+                    "url_som_cifar-10.yaml"),
+            new Known("cifar-10", "cifar-10", Task.CLASSIFICATION, "vit_som_cifar-10.yaml", null,
+                    "url_som_cifar-10.yaml"),
+            new Known("cifar-100", "cifar-100", Task.CLASSIFICATION, "vit_som_cifar-100.yaml", null, null),
+            new Known("svhn", "svhn", Task.CLASSIFICATION, null, null, null),
+            new Known("flowers-17", "flowers-17", Task.CLASSIFICATION, null, null, null));
+
+    /** The URL-SOM row (seed paper 003), a clustering row on every dataset with a {@link Known#urlSomConfig}. */
+    public static final String URL_SOM = "url_som";
 
     /**
      * The clustering rows, in table order. Map-size variants: {@code _24} rows use the 24x24 config's map,
      * {@code _40} rows the main config's map (40x40 for the paper's three clustering configs; the row is named after
      * the map actually found); {@code som} is the paper's 24x24 Kohonen SOM, {@code desom} and {@code som_vae} their
      * papers' 8x8 maps. {@code kmeans_latent} is no training run: it is k-means on the {@code vit_som} run's latent.
+     * {@code url_som} is the seed paper's URL-SOM ({@code url_som_<dataset>.yaml}, its 30x30 map), also on CIFAR-10.
      */
     public static final List<String> CLUSTERING_MODELS = List.of("vit_som", "vit_som_24", "kmeans_latent", "som",
-            "som_40", "desom", "desom_24", "desom_40", "som_vae");
+            "som_40", "desom", "desom_24", "desom_40", "som_vae", URL_SOM);
     public static final List<String> CLASSIFICATION_MODELS = List.of("vit_som_cls", "vit");
-    /** The paper's other rows: listed in suite.md as not run, never with numbers. */
-    public static final List<String> NOT_WIRED_CLUSTERING = List.of("url_som");
+    /** The paper's other rows: listed in suite.md as not run, never with numbers (none at present). */
+    public static final List<String> NOT_WIRED_CLUSTERING = List.of();
     public static final List<String> NOT_WIRED_CLASSIFICATION = List.of();
     public static final String NOT_WIRED_REASON = "not run: not wired into the suite yet";
     /** The clustering row derived from the vit_som run rather than trained. */
     public static final String KMEANS_LATENT = "kmeans_latent";
 
-    /** The table columns of a task, in the paper's order. */
+    /**
+     * The table columns of a task, in the paper's order; the clustering table also has a column for each dataset of
+     * the other table with a {@code url_som} row (cifar-10).
+     */
     public static List<String> columns(Task task) {
         List<String> out = new ArrayList<>();
         for (Known k : KNOWN) {
-            if (k.task() == task && !out.contains(k.column())) {
+            boolean inTable = k.task() == task || (task == Task.CLUSTERING && k.urlSomConfig() != null);
+            if (inTable && !out.contains(k.column())) {
                 out.add(k.column());
             }
         }
@@ -113,7 +138,11 @@ public final class SuiteDatasets {
         };
     }
 
-    /** Finds the datasets of {@code tasks} under {@code dataRoot} and plans their cells with configs from {@code configDir}. */
+    /**
+     * Finds the datasets of {@code tasks} under {@code dataRoot} and plans their cells with configs from
+     * {@code configDir}. A dataset's cells are consecutive (its ViT-SOM rows, then its {@code url_som} row), so the
+     * suite loads each dataset once. A clustering suite looks at CIFAR-10 for its {@code url_som} row only.
+     */
     public static Plan discover(Path dataRoot, Path configDir, Set<Task> tasks) throws IOException {
         if (!Files.isDirectory(dataRoot)) {
             throw new IllegalArgumentException("--data-root " + dataRoot + " is not a directory");
@@ -122,43 +151,66 @@ public final class SuiteDatasets {
         List<Skipped> skipped = new ArrayList<>();
         Set<String> columnsTaken = new HashSet<>();
         for (Known k : KNOWN) {
-            if (!tasks.contains(k.task())) {
+            boolean ownRows = tasks.contains(k.task());
+            boolean urlSom = k.urlSomIn(tasks);
+            if (!ownRows && !urlSom) {
                 continue;
             }
             Path dir = dataRoot.resolve(k.folder());
             Optional<Path> data = dataPath(dir);
-            if (data.isEmpty()) {
-                skipped.add(new Skipped("*", k.folder(), k.task(), "not found: no non-empty folder " + dir));
-                continue;
-            }
-            if (!columnsTaken.add(k.column())) {
-                skipped.add(new Skipped("*", k.folder(), k.task(),
-                        "same data as the " + k.column() + " column already planned from another folder"));
-                continue;
-            }
-            if (k.config() == null) {
-                skipped.add(new Skipped("*", k.folder(), k.task(), "no config for " + k.folder() + " in " + configDir + " yet"));
-                continue;
-            }
-            Path config = configDir.resolve(k.config());
-            if (!Files.isRegularFile(config)) {
-                skipped.add(new Skipped("*", k.folder(), k.task(), "config " + config + " not found"));
-                continue;
-            }
-            if (k.task() == Task.CLASSIFICATION) {
-                cells.add(new Cell("vit_som_cls", k.folder(), k.task(), data.get(), config, ModelKind.VIT_SOM, null));
-                // The plain ViT of the same config: vit_som_cifar-10.yaml -> vit_cifar-10.yaml (model_arch: vit).
-                Path vit = configDir.resolve(k.config().replaceFirst("^vit_som_", "vit_"));
-                if (Files.isRegularFile(vit)) {
-                    cells.add(new Cell("vit", k.folder(), k.task(), data.get(), vit, ModelKind.VIT_SOM, null));
-                } else {
-                    skipped.add(new Skipped("vit", k.folder(), k.task(), "config " + vit + " not found"));
+            String unusable = data.isEmpty() ? "not found: no non-empty folder " + dir
+                    : !columnsTaken.add(k.column())
+                    ? "same data as the " + k.column() + " column already planned from another folder" : null;
+            if (unusable != null) {
+                if (ownRows) {
+                    skipped.add(new Skipped("*", k.folder(), k.task(), unusable));
+                }
+                if (urlSom && k.urlSomOutsideItsTask()) {
+                    // CIFAR-10's own rows are classification: the clustering table's url_som row gets its own entry.
+                    skipped.add(new Skipped(URL_SOM, k.folder(), Task.CLUSTERING, unusable));
                 }
                 continue;
             }
-            planClustering(k, data.get(), config, configDir, cells, skipped);
+            if (ownRows) {
+                planOwnRows(k, data.get(), configDir, cells, skipped);
+            }
+            if (urlSom) {
+                Path config = configDir.resolve(k.urlSomConfig());
+                if (Files.isRegularFile(config)) {
+                    cells.add(new Cell(URL_SOM, k.folder(), Task.CLUSTERING, data.get(), config, ModelKind.URL_SOM,
+                            null));
+                } else {
+                    skipped.add(new Skipped(URL_SOM, k.folder(), Task.CLUSTERING, "config " + config + " not found"));
+                }
+            }
         }
         return new Plan(cells, skipped);
+    }
+
+    /** The rows of a present dataset's own table, from its ViT-SOM config ({@link Known#config}). */
+    private static void planOwnRows(Known k, Path data, Path configDir, List<Cell> cells, List<Skipped> skipped)
+            throws IOException {
+        if (k.config() == null) {
+            skipped.add(new Skipped("*", k.folder(), k.task(), "no config for " + k.folder() + " in " + configDir + " yet"));
+            return;
+        }
+        Path config = configDir.resolve(k.config());
+        if (!Files.isRegularFile(config)) {
+            skipped.add(new Skipped("*", k.folder(), k.task(), "config " + config + " not found"));
+            return;
+        }
+        if (k.task() == Task.CLASSIFICATION) {
+            cells.add(new Cell("vit_som_cls", k.folder(), k.task(), data, config, ModelKind.VIT_SOM, null));
+            // The plain ViT of the same config: vit_som_cifar-10.yaml -> vit_cifar-10.yaml (model_arch: vit).
+            Path vit = configDir.resolve(k.config().replaceFirst("^vit_som_", "vit_"));
+            if (Files.isRegularFile(vit)) {
+                cells.add(new Cell("vit", k.folder(), k.task(), data, vit, ModelKind.VIT_SOM, null));
+            } else {
+                skipped.add(new Skipped("vit", k.folder(), k.task(), "config " + vit + " not found"));
+            }
+            return;
+        }
+        planClustering(k, data, config, configDir, cells, skipped);
     }
 
     private static void planClustering(Known k, Path data, Path config, Path configDir, List<Cell> cells,

@@ -30,6 +30,8 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
                           BudgetSummary budget) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String CLASSIFICATION_METRIC = "accuracy";
+    /** The metric the URL-SOM paper reports ({@link PaperLookup#neuralSelectivity}). */
+    static final String NEURAL_SELECTIVITY = "neural_selectivity";
     /** A column of the fair-comparison table: its label, its metric (null: the protocol's purity) and decimals. */
     record QualityColumn(String label, String key, int decimals) {
     }
@@ -41,7 +43,7 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
             new QualityColumn("QE", "quantization_error", 3), new QualityColumn("TE", "topographic_error", 3),
             new QualityColumn("Trustworthiness", "trustworthiness", 3),
             new QualityColumn("Neighbourhood preservation", "neighbourhood_preservation", 3),
-            new QualityColumn("Neural selectivity", "neural_selectivity", 3),
+            new QualityColumn("Neural selectivity", SuiteReport.NEURAL_SELECTIVITY, 3),
             new QualityColumn("Dead units", "dead_units", 1));
 
     /**
@@ -129,6 +131,13 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
                 o.put("paper", paper.get());
             } else {
                 o.putNull("paper");
+            }
+            Optional<String> paperNs = r.task() == Task.CLUSTERING
+                    ? PaperLookup.neuralSelectivity(r.model(), r.dataset()) : Optional.empty();
+            if (paperNs.isPresent()) {
+                o.put("paper_neural_selectivity", paperNs.get());
+            } else {
+                o.putNull("paper_neural_selectivity");
             }
             o.put("out", r.out());
             if (r.budget() != null) {
@@ -263,12 +272,19 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
                         + "left (re-planned before every cell), spent on its evaluation first and on whole epochs with "
                         + "the rest; see Time budget below.", trim(budgetMinutes)));
         sb.append(" Machine: ").append(machine).append(". Code ").append(codeVersion).append(".\n\n");
-        table(sb, Task.CLUSTERING, (protocol == Protocol.REFERENCE
+        boolean clusteringTable = table(sb, Task.CLUSTERING, (protocol == Protocol.REFERENCE
                         ? "Clustering: purity on train+test after training on train+test (the paper's protocol)"
                         : "Clustering: purity on the test split after training on the training split")
                         + ", units as clusters, mean ± std over seeds (epochs run); the paper's purity (train+test "
                         + "protocol, each model's full training on a GPU) after /",
                 SuiteDatasets.CLUSTERING_MODELS, SuiteDatasets.NOT_WIRED_CLUSTERING, clusteringMetric());
+        if (clusteringTable) {
+            sb.append("url_som (the URL-SOM seed paper's model, `url_som_<dataset>.yaml`) has no paper purity: its paper "
+                    + "reports neural selectivity only, on CIFAR-10 (all 60,000 images, 30x30 map): ")
+                    .append(PaperLookup.URL_SOM_CIFAR10_NS).append(", beside ours in the fair-comparison table; it "
+                            + "gives no URL-SOM numbers for MNIST, Fashion-MNIST or USPS. The other rows have no "
+                            + "CIFAR-10 clustering run.\n\n");
+        }
         qualityTable(sb);
         table(sb, Task.CLASSIFICATION, "Classification: test accuracy, mean ± std over seeds (epochs run); the "
                         + "paper's accuracy after /",
@@ -305,12 +321,13 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
         return sb.toString();
     }
 
-    private void table(StringBuilder sb, Task task, String title, List<String> wired, List<String> notWired,
-                       String metric) {
+    /** Writes a task's table when the suite had anything of that task; returns whether it did. */
+    private boolean table(StringBuilder sb, Task task, String title, List<String> wired, List<String> notWired,
+                          String metric) {
         boolean inSuite = runs.stream().anyMatch(r -> r.task() == task) || skipped.stream().anyMatch(s -> s.task() == task)
                 || failed.stream().anyMatch(f -> f.task() == task);
         if (!inSuite) {
-            return;
+            return false;
         }
         List<String> columns = SuiteDatasets.columns(task);
         sb.append("## ").append(title).append("\n\n| Model |");
@@ -334,6 +351,7 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
             sb.append('\n');
         }
         sb.append('\n');
+        return true;
     }
 
     /** The clustering table's metric: what the protocol evaluates. */
@@ -355,15 +373,19 @@ public record SuiteReport(List<SuiteRun> runs, List<Skipped> skipped, List<Failu
                 + "best units are not adjacent, trustworthiness and neighbourhood preservation (k = 10) compare "
                 + "neighbourhoods in the latent space with those of the BMUs on the grid (1 = preserved); neural "
                 + "selectivity = the share of a unit's images with its majority label, averaged over the units that "
-                + "win an image (URL-SOM; weighted by hits it is the purity), dead units = units that win none. Same "
-                + "evaluated set as the table above; mean ± std over seeds.\n\n| Model | Dataset |");
+                + "win an image (URL-SOM; weighted by hits it is the purity; the URL-SOM paper's own after /), dead "
+                + "units = units that win none. Same evaluated set as the table above; mean ± std over seeds.\n\n"
+                + "| Model | Dataset |");
         QUALITY_COLUMNS.forEach(c -> sb.append(' ').append(c.label()).append(" |"));
         sb.append("\n| :--- | :--- |").append(" :---: |".repeat(QUALITY_COLUMNS.size())).append('\n');
         for (SuiteRun r : clustering) {
             sb.append("| ").append(r.model()).append(" | ").append(r.dataset()).append(" |");
             for (QualityColumn c : QUALITY_COLUMNS) {
-                sb.append(' ').append(meanStd(r, c.key() == null ? clusteringMetric() : c.key(), c.decimals()))
-                        .append(" |");
+                sb.append(' ').append(meanStd(r, c.key() == null ? clusteringMetric() : c.key(), c.decimals()));
+                if (NEURAL_SELECTIVITY.equals(c.key())) {
+                    PaperLookup.neuralSelectivity(r.model(), r.dataset()).ifPresent(p -> sb.append(" / ").append(p));
+                }
+                sb.append(" |");
             }
             sb.append('\n');
         }

@@ -183,7 +183,9 @@ class BenchSuiteSmokeTest {
         assertThat(budget.get("calibration_seconds").asDouble()).isPositive();
         assertThat(budget.get("expected_seconds").asDouble()).isLessThanOrEqualTo(120.0);
         assertThat(budget.get("elapsed_seconds").asDouble()).isLessThan(120.0 * 1.25);
-        assertThat(root.get("skipped")).extracting(s -> s.get("dataset").asText()).startsWith("fashion-mnist", "usps");
+        // No url_som config here: its mnist cell is skipped, and CIFAR-10 (whose url_som row is clustering) is missing.
+        assertThat(root.get("skipped")).extracting(s -> s.get("dataset").asText() + "/" + s.get("model").asText())
+                .startsWith("mnist/url_som", "fashion-mnist/*", "usps/*", "cifar-10-jpg/url_som", "cifar-10/url_som");
         String md = Files.readString(out.resolve("suite.md"));
         assertThat(md).containsPattern("\\| som \\| [01]\\.\\d{3} ± \\d\\.\\d{3} \\([12] ep\\) / 0\\.711 ± 0\\.005 \\|")
                 .contains("## Fair comparison across map sizes, and map quality")
@@ -198,6 +200,57 @@ class BenchSuiteSmokeTest {
                 assertThat(md).as(row).containsPattern(pattern);
             }
         });
+    }
+
+    /** A tiny URL-SOM: a 4x4 map on a ResNet-8 of widths 4/8/8 over 8x8 gray images, 2 epochs. */
+    static final String TINY_URL_SOM = CalibrationTest.TINY_URL_SOM.replace("batch_size: 32", "batch_size: 16");
+
+    /** {@link #TINY_URL_SOM} on 8x8 RGB images, with the CIFAR-10 config's flip and colour augmentation. */
+    static final String TINY_URL_SOM_RGB = TINY_URL_SOM
+            .replace("color_jitter: [0.4, 0.4, 0.0, 0.0]", "color_jitter: [0.4, 0.4, 0.4, 0.4]")
+            .replace("grayscale_p: 0.0", "grayscale_p: 0.5")
+            .replace("num_channels: 1", "num_channels: 3");
+
+    @Test
+    void runsTheUrlSomRowOnMnistAndOnCifar10UnderTheClusteringSuite(@TempDir Path tmp) throws Exception {
+        Path mnist = Files.createDirectories(tmp.resolve("data/mnist"));
+        writeIdx(mnist, "train", 64, 1);
+        writeIdx(mnist, "t10k", 32, 2);
+        Path cifar = tmp.resolve("data/cifar-10-jpg");
+        writePngs(cifar, "train", 48, 3);
+        writePngs(cifar, "test", 15, 4);
+        Path configs = Files.createDirectories(tmp.resolve("configs"));
+        Files.writeString(configs.resolve("url_som_mnist.yaml"), TINY_URL_SOM);
+        Files.writeString(configs.resolve("url_som_cifar-10.yaml"), TINY_URL_SOM_RGB);
+        assertThat(TINY_URL_SOM_RGB).contains("[0.4, 0.4, 0.4, 0.4]", "grayscale_p: 0.5", "num_channels: 3");
+        Path out = tmp.resolve("out");
+
+        // Both cells train their config's 2 epochs at most, so the suite takes seconds, not its budget.
+        int rc = new CommandLine(new BenchSuiteCommand()).execute("--suite", "clustering", "--models", "url_som",
+                "--data-root", tmp.resolve("data").toString(), "--configs", configs.toString(), "--budget-minutes", "2",
+                "--limit", "48", "--seed", "3", "--out", out.toString());
+
+        assertThat(rc).isZero();
+        JsonNode root = SuiteReport.JSON.readTree(out.resolve("suite.json").toFile());
+        assertThat(root.get("failed")).isEmpty();
+        assertThat(root.get("runs")).extracting(r -> r.get("dataset").asText() + "/" + r.get("model").asText() + "/"
+                + r.get("task").asText()).containsExactly("mnist/url_som/clustering", "cifar-10-jpg/url_som/clustering");
+        for (JsonNode run : root.get("runs")) {
+            assertThat(run.get("epochs").asInt()).isBetween(1, 2);
+            assertThat(run.get("calibrated_images_per_second").asDouble()).isPositive();
+            assertThat(run.get("budget").get("calibration_seconds").asDouble()).isPositive();
+            assertThat(run.get("metrics").get("purity_test").asDouble()).isBetween(0.0, 1.0);
+            assertThat(run.get("metrics").get("neural_selectivity").asDouble()).isBetween(0.0, 1.0);
+            assertThat(run.get("paper").isNull()).isTrue();
+            assertThat(Path.of(run.get("out").asText()).resolve("results.json")).exists();
+        }
+        assertThat(root.get("runs").get(1).get("paper_neural_selectivity").asText()).isEqualTo("NS 0.703-0.733 (seed)");
+        String md = Files.readString(out.resolve("suite.md"));
+        // Fashion-MNIST and USPS are not there; CIFAR-10 has its column in the clustering table, with no paper purity.
+        assertThat(md).containsPattern("\\| url_som \\| [01]\\.\\d{3} ± 0\\.000 \\([12] ep\\) / - \\| skipped "
+                        + "\\| skipped \\| [01]\\.\\d{3} ± 0\\.000 \\([12] ep\\) / - \\|")
+                .containsPattern("\\| url_som \\| cifar-10-jpg \\|.* / NS 0\\.703-0\\.733 \\(seed\\) \\|")
+                .doesNotContain("## Classification");
     }
 
     @Test

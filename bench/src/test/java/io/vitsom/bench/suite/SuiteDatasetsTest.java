@@ -54,15 +54,16 @@ class SuiteDatasetsTest {
         dataset(root, "svhn", "x");
         Files.createDirectories(root.resolve("flowers-17/train/daisy"));
         Path configs = configs(tmp, "vit_som_mnist.yaml", "vit_som_mnist_24.yaml", "vit_som_usps.yaml",
-                "vit_som_cifar-10.yaml", "vit_cifar-10.yaml");
+                "vit_som_cifar-10.yaml", "vit_cifar-10.yaml", "url_som_mnist.yaml", "url_som_cifar-10.yaml");
 
         Plan plan = SuiteDatasets.discover(root, configs, SuiteDatasets.tasks("all"));
 
+        // A dataset's cells are consecutive (it is loaded once): its ViT-SOM rows, then url_som.
         assertThat(plan.cells()).extracting(c -> c.dataset() + "/" + c.model()).containsExactly(
                 "mnist/vit_som", "mnist/vit_som_24", "mnist/som", "mnist/som_40", "mnist/desom", "mnist/desom_24",
-                "mnist/desom_40", "mnist/som_vae",
+                "mnist/desom_40", "mnist/som_vae", "mnist/url_som",
                 "usps/vit_som", "usps/som", "usps/desom", "usps/desom_40", "usps/som_vae",
-                "cifar-10-jpg/vit_som_cls", "cifar-10-jpg/vit");
+                "cifar-10-jpg/vit_som_cls", "cifar-10-jpg/vit", "cifar-10-jpg/url_som");
         Cell vit = plan.cells().get(0);
         assertThat(vit.data()).isEqualTo(mnist);
         assertThat(vit.config()).isEqualTo(configs.resolve("vit_som_mnist.yaml"));
@@ -83,6 +84,16 @@ class SuiteDatasetsTest {
         assertThat(cell(plan, "cifar-10-jpg", "vit").config()).isEqualTo(configs.resolve("vit_cifar-10.yaml"));
         assertThat(plan.cells()).allMatch(c -> c.task() == (c.model().startsWith("vit_som_cls") || c.model().equals("vit")
                 ? Task.CLASSIFICATION : Task.CLUSTERING));
+        // url_som: the URL-SOM config of the dataset, a clustering cell also on CIFAR-10 (its JPEG archive).
+        assertThat(cell(plan, "mnist", "url_som").config()).isEqualTo(configs.resolve("url_som_mnist.yaml"));
+        assertThat(cell(plan, "mnist", "url_som").kind()).isEqualTo(ModelKind.URL_SOM);
+        Cell cifarUrlSom = cell(plan, "cifar-10-jpg", "url_som");
+        assertThat(cifarUrlSom.config()).isEqualTo(configs.resolve("url_som_cifar-10.yaml"));
+        assertThat(cifarUrlSom.task()).isEqualTo(Task.CLUSTERING);
+        assertThat(cifarUrlSom.kind()).isEqualTo(ModelKind.URL_SOM);
+        assertThat(cifarUrlSom.data()).isEqualTo(cifarJpg.resolve("cifar-10-jpg.tar.gz"));
+        assertThat(reason(plan, "usps", "url_som")).isEqualTo("config " + configs.resolve("url_som_usps.yaml")
+                + " not found");
 
         // --models keeps those rows; kmeans_latent needs the vit_som run it is computed from.
         Plan some = SuiteDatasets.select(plan, Set.of("kmeans_latent", "desom"));
@@ -93,10 +104,12 @@ class SuiteDatasetsTest {
         assertThat(reason(plan, "usps", "vit_som_24")).contains("no 24x24 config").contains("vit_som_usps_24.yaml");
         assertThat(reason(plan, "fashion-mnist", "*")).startsWith("not found");
         assertThat(reason(plan, "cifar-10", "*")).contains("same data as the cifar-10 column");
+        // The clustering table's cifar-10 column has its own entry for the url_som row.
+        assertThat(reason(plan, "cifar-10", "url_som")).contains("same data as the cifar-10 column");
         assertThat(reason(plan, "cifar-100", "*")).startsWith("not found");
         assertThat(reason(plan, "svhn", "*")).startsWith("no config for svhn");
         assertThat(reason(plan, "flowers-17", "*")).startsWith("no config for flowers-17");
-        assertThat(plan.skipped()).hasSize(6);
+        assertThat(plan.skipped()).hasSize(8);
     }
 
     @Test
@@ -107,9 +120,45 @@ class SuiteDatasetsTest {
         Plan plan = SuiteDatasets.discover(root, configs(tmp), SuiteDatasets.tasks("clustering"));
         assertThat(plan.cells()).isEmpty();
         assertThat(reason(plan, "mnist", "*")).startsWith("config ").endsWith("vit_som_mnist.yaml not found");
-        // --suite clustering looks at clustering datasets only.
+        assertThat(reason(plan, "mnist", "url_som")).startsWith("config ").endsWith("url_som_mnist.yaml not found");
+        // --suite clustering looks at clustering datasets, and at CIFAR-10 for its url_som row only.
         assertThat(plan.skipped()).allMatch(s -> s.task() == Task.CLUSTERING);
-        assertThat(plan.skipped()).extracting(Skipped::dataset).containsExactly("mnist", "fashion-mnist", "usps");
+        assertThat(plan.skipped()).extracting(s -> s.dataset() + "/" + s.model()).containsExactly("mnist/*",
+                "mnist/url_som", "fashion-mnist/*", "usps/*", "cifar-10-jpg/url_som", "cifar-10/url_som");
+        assertThat(reason(plan, "cifar-10-jpg", "url_som")).startsWith("not found");
+    }
+
+    @Test
+    void aClusteringSuitePlansCifar10sUrlSomCellAndAClassificationSuiteDoesNot(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("data"));
+        Path cifar = dataset(root, "cifar-10-jpg", "cifar-10-jpg.tar.gz");
+        Path configs = configs(tmp, "vit_som_cifar-10.yaml", "vit_cifar-10.yaml", "url_som_cifar-10.yaml");
+
+        Plan clustering = SuiteDatasets.discover(root, configs, SuiteDatasets.tasks("clustering"));
+        assertThat(clustering.cells()).containsExactly(new Cell("url_som", "cifar-10-jpg", Task.CLUSTERING,
+                cifar.resolve("cifar-10-jpg.tar.gz"), configs.resolve("url_som_cifar-10.yaml"), ModelKind.URL_SOM,
+                null));
+        assertThat(clustering.skipped()).extracting(s -> s.dataset() + "/" + s.model()).containsExactly("mnist/*",
+                "fashion-mnist/*", "usps/*", "cifar-10/url_som");
+
+        Plan classification = SuiteDatasets.discover(root, configs, SuiteDatasets.tasks("classification"));
+        assertThat(classification.cells()).extracting(Cell::model).containsExactly("vit_som_cls", "vit");
+        assertThat(classification.skipped()).noneMatch(s -> s.model().equals("url_som"));
+
+        // --models url_som keeps that row, and the skipped entries that name it or every row.
+        Path mnist = dataset(root, "mnist", "x");
+        Files.copy(Path.of("../configs/url_som_mnist.yaml"), configs.resolve("url_som_mnist.yaml"));
+        Plan urlSomOnly = SuiteDatasets.select(SuiteDatasets.discover(root, configs, SuiteDatasets.tasks("all")),
+                Set.of("url_som"));
+        assertThat(urlSomOnly.cells()).extracting(c -> c.dataset() + "/" + c.model() + "/" + c.task().label())
+                .containsExactly("mnist/url_som/clustering", "cifar-10-jpg/url_som/clustering");
+        assertThat(urlSomOnly.cells().get(0).data()).isEqualTo(mnist);
+        assertThat(urlSomOnly.skipped()).allMatch(s -> s.model().equals("*") || s.model().equals("url_som"));
+        // The clustering table gets a cifar-10 column for it; the classification table is unchanged.
+        assertThat(SuiteDatasets.columns(Task.CLUSTERING)).containsExactly("mnist", "fashion-mnist", "usps",
+                "cifar-10");
+        assertThat(SuiteDatasets.columns(Task.CLASSIFICATION)).containsExactly("cifar-10", "cifar-100", "svhn",
+                "flowers-17");
     }
 
     @Test

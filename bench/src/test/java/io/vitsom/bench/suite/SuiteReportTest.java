@@ -56,6 +56,13 @@ class SuiteReportTest {
         assertThat(PaperLookup.clusteringPurity("som_40", "mnist")).isEmpty();
         assertThat(PaperLookup.clusteringPurity("desom_24", "mnist")).isEmpty();
         assertThat(PaperLookup.clusteringPurity("kmeans_latent", "mnist")).isEmpty();
+        // URL-SOM's paper reports neural selectivity on CIFAR-10 only: no purity anywhere, no MNIST/FMNIST/USPS numbers.
+        assertThat(PaperLookup.clusteringPurity("url_som", "cifar-10")).isEmpty();
+        assertThat(PaperLookup.clusteringPurity("url_som", "mnist")).isEmpty();
+        assertThat(PaperLookup.neuralSelectivity("url_som", "cifar-10-jpg")).contains("NS 0.703-0.733 (seed)");
+        assertThat(PaperLookup.neuralSelectivity("url_som", "cifar-10")).contains("NS 0.703-0.733 (seed)");
+        assertThat(PaperLookup.neuralSelectivity("url_som", "mnist")).isEmpty();
+        assertThat(PaperLookup.neuralSelectivity("vit_som", "cifar-10")).isEmpty();
         assertThat(PaperLookup.classificationAccuracy("vit_som_cls", "cifar-10-jpg")).contains("0.920");
         assertThat(PaperLookup.classificationAccuracy("vit", "cifar-100")).contains("0.604");
     }
@@ -64,7 +71,7 @@ class SuiteReportTest {
     void suiteMdHasThePapersTwoTablesWithOurNumbersBesideThePapers() {
         String md = report().markdown();
         assertThat(md).contains("Budget 60 min of wall time for the whole suite");
-        assertThat(md).contains("| Model | mnist | fashion-mnist | usps |");
+        assertThat(md).contains("| Model | mnist | fashion-mnist | usps | cifar-10 |");
         assertThat(md).contains("| vit_som | 0.910 ± 0.014 (3 ep) / 0.955 ± 0.001 | skipped / 0.841 ± 0.006 "
                 + "| failed (see below) |");
         assertThat(md).contains("| vit_som_24 | - / 0.936 ± 0.003 | skipped / 0.817 ± 0.002 | skipped / 0.935 ± 0.006 |");
@@ -72,13 +79,12 @@ class SuiteReportTest {
         assertThat(md).contains("| desom | - / 0.934 | skipped / 0.751 | - / 0.857 |");
         assertThat(md).contains("| som_vae | - / 0.868 | skipped / 0.739 | - / 0.854 |");
         assertThat(md).contains("| kmeans_latent | - | skipped | - |");
-        String notRun = SuiteDatasets.NOT_WIRED_REASON;
-        assertThat(md).contains("| url_som | " + notRun + " | " + notRun + " | " + notRun + " |");
+        // url_som is a wired row now (on CIFAR-10 too); the paper gives it no purity.
+        assertThat(md).contains("| url_som | - | skipped | - | - |");
+        assertThat(md).doesNotContain(SuiteDatasets.NOT_WIRED_REASON);
         assertThat(md).contains("| Model | cifar-10 | cifar-100 | svhn | flowers-17 |");
         assertThat(md).contains("| vit_som_cls | 0.550 ± 0.000 (2 ep) / 0.920 | skipped / 0.683 | - | - |");
         assertThat(md).contains("| vit | - / 0.901 | skipped / 0.604 | - | - |");
-        // Not-wired rows never carry numbers.
-        md.lines().filter(l -> l.startsWith("| url_som")).forEach(l -> assertThat(l).doesNotContainPattern("\\d"));
         // The fair-comparison table: purity with units as clusters, then after Ward grouping, then map quality.
         assertThat(md).contains("| vit_som | mnist | 0.910 ± 0.014 | 0.710 ± 0.014 | 0.500 ± 0.000 | 0.810 ± 0.014 "
                 + "| 0.300 ± 0.000 | 0.100 ± 0.000 | 0.900 ± 0.000 | 0.850 ± 0.000 | 0.800 ± 0.000 | 12.0 ± 0.0 |");
@@ -111,7 +117,8 @@ class SuiteReportTest {
         assertThat(root.get("skipped")).hasSize(3);
         assertThat(root.get("skipped").get(1).get("model").asText()).isEqualTo("vit_som_24");
         assertThat(root.get("failed").get(0).get("reason").asText()).contains("bad shape");
-        assertThat(root.get("not_wired").toString()).isEqualTo("[\"url_som\"]");
+        assertThat(root.get("not_wired").toString()).isEqualTo("[]");
+        assertThat(run.get("paper_neural_selectivity").isNull()).isTrue();
         assertThat(root.get("protocol").asText()).isEqualTo("split");
         assertThat(run.get("metrics").get("purity_k_classes").asDouble()).isEqualTo(0.71, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(root.get("machine").asText()).isEqualTo("test machine");
@@ -163,6 +170,28 @@ class SuiteReportTest {
         // Without a budget there is no budget object and no budget section.
         assertThat(report().json().get("budget").isNull()).isTrue();
         assertThat(report().markdown()).doesNotContain("## Time budget");
+    }
+
+    @Test
+    void theUrlSomRowShowsTheSeedsNeuralSelectivityBesideOursOnCifar10() {
+        SuiteRun cifar = clustering("url_som", "cifar-10-jpg", 2, 0.45);
+        SuiteRun mnist = clustering("url_som", "mnist", 3, 0.70);
+        SuiteReport r = new SuiteReport(List.of(mnist, cifar), List.of(), List.of(), "m", null, "v", Protocol.SPLIT);
+        String md = r.markdown();
+        // The clustering table: our purity, no paper purity (the seed reports NS only), CIFAR-10 in its own column.
+        assertThat(md).contains("| url_som | 0.700 ± 0.000 (3 ep) / - | - | - | 0.450 ± 0.000 (2 ep) / - |")
+                .contains("its paper reports neural selectivity only, on CIFAR-10")
+                .contains("NS 0.703-0.733 (seed)");
+        // The fair-comparison table: the seed's NS beside our neural_selectivity on CIFAR-10 only; purity/NMI bare.
+        assertThat(md).contains("| url_som | cifar-10-jpg | 0.450 ± 0.000 | 0.250 ± 0.000 | 0.500 ± 0.000 "
+                + "| 0.350 ± 0.000 | 0.300 ± 0.000 | 0.100 ± 0.000 | 0.900 ± 0.000 | 0.850 ± 0.000 "
+                + "| 0.800 ± 0.000 / NS 0.703-0.733 (seed) | 12.0 ± 0.0 |");
+        assertThat(md).contains("| url_som | mnist | 0.700 ± 0.000 | 0.500 ± 0.000 | 0.500 ± 0.000 | 0.600 ± 0.000 "
+                + "| 0.300 ± 0.000 | 0.100 ± 0.000 | 0.900 ± 0.000 | 0.850 ± 0.000 | 0.800 ± 0.000 | 12.0 ± 0.0 |");
+        JsonNode runs = r.json().get("runs");
+        assertThat(runs.get(1).get("paper").isNull()).isTrue();
+        assertThat(runs.get(1).get("paper_neural_selectivity").asText()).isEqualTo("NS 0.703-0.733 (seed)");
+        assertThat(runs.get(0).get("paper_neural_selectivity").isNull()).isTrue();
     }
 
     @Test

@@ -29,10 +29,13 @@ import java.util.Objects;
 public final class UrlSomModel implements MapModel {
     /** Images per inference forward pass (bounds the backbone's activation memory). */
     static final int CHUNK = 256;
+    /** Wins over which a unit's picture averages. */
+    static final int PICTURE_WINDOW = 50;
 
     private final UrlSomNet net;
     private final NDManager manager;
     private final ParameterStore parameterStore;
+    private final WonImages won;
 
     /**
      * @param net an initialised network
@@ -42,6 +45,12 @@ public final class UrlSomModel implements MapModel {
         this.net = Objects.requireNonNull(net, "net");
         this.manager = Objects.requireNonNull(manager, "manager");
         this.parameterStore = new ParameterStore(manager, false);
+        this.won = new WonImages(net.config().units(), net.config().imageFloats(), PICTURE_WINDOW);
+    }
+
+    /** The images each unit won in training (its trainer records them). */
+    WonImages won() {
+        return won;
     }
 
     /** The wrapped network. */
@@ -168,11 +177,15 @@ public final class UrlSomModel implements MapModel {
     }
 
     /**
-     * The mean of the recent images each unit wins (null for a unit that wins none); null when there are no
-     * recent images.
+     * The recent images each unit won: the running mean over each unit's last {@value #PICTURE_WINDOW} wins in
+     * training ({@link WonImages}, fed by {@link UrlSomTrainer}), null for a unit that never won. Before any training
+     * step, the mean of the images of {@code recent} each unit wins; null when there are none either.
      */
     @Override
     public float[][] unitPictures(float[] recent, int count) {
+        if (!won.isEmpty()) {
+            return won.pictures();
+        }
         if (recent == null || count == 0) {
             return null;
         }

@@ -138,6 +138,7 @@ public final class UrlSomTrainer implements MapTrainer {
             }
             optimizer.step(lr);
         }
+        model.won().record(images, bmus, count);
         StepResult result = new StepResult(step, Double.NaN, Double.NaN, som, total, temperature, gamma, lr, bmus,
                 bmuDistances, secondBmus);
         step++;
