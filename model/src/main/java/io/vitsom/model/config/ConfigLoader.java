@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vitsom.model.som.Topology;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,13 +26,7 @@ public final class ConfigLoader {
 
     /** Loads and validates a YAML config file. */
     public static VitSomConfig load(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "config file not found");
-        }
-        return parse(text, file.toString());
+        return parse(ConfigNode.readFile(file), file.toString());
     }
 
     /** Parses and validates YAML (or JSON) text; {@code source} names it in error messages. */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -49,6 +52,15 @@ public final class ConfigNode {
             throw new ConfigException("(file)", source + " must hold a YAML mapping with hyperparameters and data");
         }
         return new ConfigNode("", root);
+    }
+
+    /** The text of a config file; a missing file fails saying so. */
+    public static String readFile(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "config file not found");
+        }
     }
 
     /** Dotted path of {@code key} in this mapping. */

@@ -26,7 +26,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *
  * <p>Layouts: {@code train/<class>/<image>} with optional {@code test/<class>/<image>}, or {@code <class>/<image>}
  * (then there is only a train split). Inside an archive everything may sit under one top-level folder. Class names
- * are sorted and numbered 0..K-1, images are sorted by file name within a class; test labels use the train
+ * are sorted and numbered 0..K-1, images are sorted by file name within a class and the classes take turns (the
+ * first image of every class, then the second, ...), so a prefix of a set is balanced; test labels use the train
  * classes, so a class missing from one split cannot shift the labels of the other. Other files, other folders and
  * hidden entries are ignored. Every image must have the same channel count and size as the first one.
  */
@@ -295,27 +296,52 @@ public final class ImageFolderReader {
             byte[] pixels = null;
             int[] labels = new int[count];
             int index = 0;
-            for (Map.Entry<String, Map<String, Item>> cls : classes.entrySet()) {
-                int label = classNames.indexOf(cls.getKey());
-                for (Item item : cls.getValue().values()) {
-                    DecodedImage image = decodeOne(item);
-                    if (pixels == null) {
-                        long total = (long) count * image.chw().length;
-                        if (total > Integer.MAX_VALUE - 8) {
-                            throw new IOException(name + ": " + count + " images of " + image.shape()
-                                    + " do not fit in one array");
-                        }
-                        pixels = new byte[(int) total];
+            for (Labelled labelled : interleaved(classes, classNames)) {
+                DecodedImage image = decodeOne(labelled.item());
+                if (pixels == null) {
+                    long total = (long) count * image.chw().length;
+                    if (total > Integer.MAX_VALUE - 8) {
+                        throw new IOException(name + ": " + count + " images of " + image.shape()
+                                + " do not fit in one array");
                     }
-                    System.arraycopy(image.chw(), 0, pixels, index * image.chw().length, image.chw().length);
-                    labels[index++] = label;
-                    decoded++;
-                    if (progress != null) {
-                        progress.accept(decoded);
-                    }
+                    pixels = new byte[(int) total];
+                }
+                System.arraycopy(image.chw(), 0, pixels, index * image.chw().length, image.chw().length);
+                labels[index++] = labelled.label();
+                decoded++;
+                if (progress != null) {
+                    progress.accept(decoded);
                 }
             }
             return new ImageSet(name, first.channels(), first.height(), first.width(), pixels, labels, classNames);
+        }
+
+        /**
+         * The images class by class in turn (the first of every class, then the second, ...), so that any prefix of
+         * the set (a benchmark's {@code --limit}, the start of a replay) holds every class in its share instead of
+         * the first classes only, as the sorted folders would give.
+         */
+        private static List<Labelled> interleaved(Map<String, Map<String, Item>> classes, List<String> classNames) {
+            List<List<Item>> perClass = new ArrayList<>();
+            List<Integer> labels = new ArrayList<>();
+            int longest = 0;
+            for (Map.Entry<String, Map<String, Item>> cls : classes.entrySet()) {
+                perClass.add(List.copyOf(cls.getValue().values()));
+                labels.add(classNames.indexOf(cls.getKey()));
+                longest = Math.max(longest, cls.getValue().size());
+            }
+            List<Labelled> out = new ArrayList<>();
+            for (int i = 0; i < longest; i++) {
+                for (int c = 0; c < perClass.size(); c++) {
+                    if (i < perClass.get(c).size()) {
+                        out.add(new Labelled(labels.get(c), perClass.get(c).get(i)));
+                    }
+                }
+            }
+            return out;
+        }
+
+        private record Labelled(int label, Item item) {
         }
 
         private DecodedImage decodeOne(Item item) throws IOException {

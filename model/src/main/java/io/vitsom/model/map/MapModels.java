@@ -1,15 +1,11 @@
 package io.vitsom.model.map;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vitsom.model.config.ConfigException;
+import io.vitsom.model.config.ConfigNode;
 import io.vitsom.model.urlsom.UrlSomFamily;
 import io.vitsom.model.vitsom.VitSomFamily;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,7 +15,6 @@ import java.util.List;
  * through here and works with {@link MapModel} only.
  */
 public final class MapModels {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<MapModelFamily> FAMILIES = List.of(new VitSomFamily(), new UrlSomFamily());
 
     private MapModels() {
@@ -27,13 +22,7 @@ public final class MapModels {
 
     /** Loads and validates a config file of any known model. */
     public static MapModelConfig load(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "config file not found");
-        }
-        return parse(text, file.toString());
+        return parse(ConfigNode.readFile(file), file.toString());
     }
 
     /** Parses and validates YAML text of any known model; {@code source} names it in errors. */
@@ -57,20 +46,6 @@ public final class MapModels {
     }
 
     private static String arch(String text, String source) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (IOException e) {
-            throw new ConfigException("(file)", source + " is not valid YAML: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException("(file)", source + " must hold a YAML mapping with hyperparameters and data");
-        }
-        JsonNode arch = root.path("hyperparameters").path("model_arch");
-        if (!arch.isTextual()) {
-            throw new ConfigException("hyperparameters.model_arch", arch.isMissingNode() ? "missing"
-                    : "must be a string, got " + arch);
-        }
-        return arch.asText();
+        return ConfigNode.parse(text, source).object("hyperparameters").string("model_arch");
     }
 }

@@ -9,8 +9,6 @@ import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -335,13 +333,7 @@ public record UrlSomConfig(
 
     /** Loads and validates a YAML config file. */
     public static UrlSomConfig load(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "config file not found");
-        }
-        return parse(text, file.toString());
+        return parse(ConfigNode.readFile(file), file.toString());
     }
 
     /** Parses and validates YAML (or JSON) text; {@code source} names it in error messages. */

@@ -77,6 +77,22 @@ class ImageFolderReaderTest {
         assertSplitLayout(ImageFolderReader.read(dir.resolve("pets"), null), "pets");
     }
 
+    /** Sorted folders would put every bird first: a --limit of a few images would hold one class. */
+    @Test
+    void classesTakeTurnsSoThatAPrefixHoldsEveryClass() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("bird/w.png", png(1, 3, 2, 9));
+        files.put("bird/z.png", png(1, 3, 2, 10));
+        files.put("bird/zz.png", png(1, 3, 2, 11));
+        files.put("cat/x.png", png(1, 3, 2, 20));
+        files.put("dog/a.png", png(1, 3, 2, 30));
+        files.put("dog/b.png", png(1, 3, 2, 31));
+        writeFiles(dir, files);
+        ImageSet train = ImageFolderReader.read(dir, null).train();
+        assertThat(train.labels()).containsExactly(0, 1, 2, 0, 2, 0);
+        assertThat(firstPixels(train)).containsExactly(9, 20, 30, 10, 31, 11);
+    }
+
     @Test
     void readsTarGzWithEverythingUnderOneTopLevelFolder() throws Exception {
         Map<String, byte[]> prefixed = new LinkedHashMap<>();

@@ -29,6 +29,8 @@ class MapModelsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("hyperparameters.model_arch")
                 .hasMessageContaining("resnet");
         assertThatThrownBy(() -> MapModels.parse("data: {}\n", "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("hyperparameters").hasMessageContaining("missing");
+        assertThatThrownBy(() -> MapModels.parse("hyperparameters: {}\n", "x"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("hyperparameters.model_arch");
     }
 
