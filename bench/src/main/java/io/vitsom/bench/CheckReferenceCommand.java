@@ -338,7 +338,7 @@ public final class CheckReferenceCommand implements Callable<Integer> {
             double gamma = schedule.gamma(step);
             // The trainer's views, replayed: a fresh UrlSomViews with the trainer's seed draws the same ones.
             float[][] views = new UrlSomViews(cfg.augment(), c, s, viewSeed).twoViews(images, b);
-            BenchReport.JSON.writeValue(in.resolve("spec.json").toFile(), BenchStepCommand.urlSomSpec(cfg));
+            BenchReport.JSON.writeValue(in.resolve("spec.json").toFile(), UrlSomStepBench.urlSomSpec(cfg));
             ObjectNode state = BenchReport.JSON.createObjectNode();
             state.put("lr", lr);
             state.put("gamma", gamma);

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
+import io.vitsom.model.nn.Autograd;
 import io.vitsom.model.nn.TorchScriptKernels;
 import io.vitsom.model.config.VitSomConfig;
 import java.util.ArrayList;
@@ -114,8 +115,10 @@ public final class AdamW implements AutoCloseable {
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         double stepSize = lr / bc1;
+        // In-place updates of leaf parameters must not be recorded: grad mode is per thread and on by default on any
+        // thread but the engine's (a learner's, a test's), where libtorch refuses them (Autograd's Javadoc).
         for (Slot s : slots) {
-            try (NDScope scope = new NDScope()) {
+            try (NDScope scope = new NDScope(); Autograd off = Autograd.off()) {
                 scope.suppressNotUsedWarning();
                 NDArray p = s.parameter.getArray();
                 NDArray g = p.getGradient();

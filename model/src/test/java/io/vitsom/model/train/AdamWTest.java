@@ -39,4 +39,37 @@ class AdamWTest {
             adam.close();
         }
     }
+
+    /**
+     * Adam's op-by-op update (the path {@code type: adam} and URL-SOM take) on a thread where grad mode is on, as
+     * on a learner's thread: libtorch refused the in-place update of a leaf parameter there.
+     */
+    @Test
+    void theOpByOpUpdateRunsOnAThreadWithGradModeOn() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        float[][] after = new float[1][];
+        Thread t = new Thread(() -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optShape(new Shape(2))
+                        .optInitializer((m, s, d) -> m.create(new float[] {1f, -2f})).build();
+                p.initialize(manager, DataType.FLOAT32);
+                AdamW adam = new AdamW(Map.of("w", 0.0), Map.of("w", p), 0.9, 0.999, true, manager);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(p.getArray().mul(manager.create(new float[] {0.5f, 0.1f})).sum());
+                }
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                adam.step(0.1);
+                after[0] = p.getArray().toFloatArray();
+                adam.close();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertThat(failure.get()).isNull();
+        // One Adam step moves each weight by about lr against its gradient's sign.
+        assertThat(after[0]).containsExactly(new float[] {0.9f, -2.1f}, within(1e-5f));
+    }
 }
