@@ -1,6 +1,5 @@
 package io.vitsom.learner;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,8 +39,8 @@ final class CheckpointWriter {
         this.metrics = metrics;
     }
 
-    void write(LearnerSession session, KafkaConsumer<String, byte[]> consumer, LearnerPublisher publisher,
-               NDManager manager) throws IOException {
+    void write(LearnerSession session, KafkaConsumer<String, byte[]> consumer, LearnerPublisher publisher)
+            throws IOException {
         long start = System.nanoTime();
         // Everything the checkpoint's offsets vouch for (training BMUs, DLQ and quarantined records) must be durable.
         publisher.flush();
@@ -66,7 +65,7 @@ final class CheckpointWriter {
         float[] prototypes = map.prototypes();
         TopologyMetrics.Drift drift = session.publishedPrototypes == null ? null : TopologyMetrics.prototypeDrift(
                 map.prototypeDistance(), session.publishedPrototypes, prototypes, map.prototypeDim());
-        publisher.model(session, version, store.path(version), offsets, prototypes, drift, manager);
+        publisher.model(session, version, store.path(version), offsets, prototypes, drift);
         session.publishedPrototypes = prototypes;
         if (drift != null) {
             metrics.drift(drift);

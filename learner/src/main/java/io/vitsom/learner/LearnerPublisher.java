@@ -1,6 +1,5 @@
 package io.vitsom.learner;
 
-import ai.djl.ndarray.NDManager;
 import io.vitsom.learner.novel.NovelHeaders;
 import io.vitsom.model.adapt.ContinualTrainer;
 import io.vitsom.model.checkpoint.Checkpoint;
@@ -134,7 +133,7 @@ final class LearnerPublisher {
      * @param drift movement since the previous version, or {@code null} when there is none
      */
     void model(LearnerSession session, long version, Path checkpoint, Map<TopicPartition, Long> offsets, float[] w,
-               TopologyMetrics.Drift drift, NDManager manager) throws IOException {
+               TopologyMetrics.Drift drift) throws IOException {
         MapModel model = session.trainer().map();
         SomGrid grid = model.grid();
         if (config.publishPrototypes()) {

@@ -193,11 +193,11 @@ public final class OnlineLearner implements Runnable {
                 throw config.kafka().authenticationFailure(e).orElseGet(() -> new KafkaException(
                         "cannot reach Kafka at " + config.kafka().bootstrapServers() + ": " + e.getMessage(), e));
             }
-            consume(manager, session);
+            consume(session);
         }
     }
 
-    private void consume(NDManager manager, LearnerSession session) throws IOException {
+    private void consume(LearnerSession session) throws IOException {
         MapModelConfig modelConfig = config.model();
         int minimumFresh = config.options().adaptation().rehearsal().minimumFresh(modelConfig.batchSize());
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(LearnerClients.consumer(config, partitionCheckEvery));
@@ -241,7 +241,7 @@ public final class OnlineLearner implements Runnable {
                 }
                 shadowControl.serve(session, publisher);
                 if (session.checkpointDue(config.options())) {
-                    checkpoints.write(session, c, publisher, manager);
+                    checkpoints.write(session, c, publisher);
                 }
                 metrics.lag(c);
                 if (System.nanoTime() - lastPartitionCheck >= partitionCheckEvery.toNanos()) {
@@ -257,7 +257,7 @@ public final class OnlineLearner implements Runnable {
             }
             // The partial batch is not trained: its records lie past the checkpointed offsets and are read again.
             if (session.stepsSinceCheckpoint > 0 || !session.pendingOffsets.isEmpty()) {
-                checkpoints.write(session, c, publisher, manager);
+                checkpoints.write(session, c, publisher);
             }
             LOG.info("learner stopped at step {} after {} images (model version {})", session.trainer().stepCount(),
                     session.imagesTrained, session.version);
