@@ -82,12 +82,9 @@ public final class CheckReferenceCommand implements Callable<Integer> {
             cfg = cfg.withBatchSize(batch);
         }
         int b = cfg.batchSize();
-        String name = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        Path dir = out != null ? out : Path.of("runs", "check-reference-" + name);
+        Path dir = outputDir();
         Path in = dir.resolve("in");
         Path ref = dir.resolve("out");
-        Files.createDirectories(in.resolve("params"));
-        Files.createDirectories(ref);
         PythonReference python = PythonReference.locate(this.python);
         float[] images = batchImages(cfg, b);
         int[] labels = new int[b];
@@ -312,6 +309,15 @@ public final class CheckReferenceCommand implements Callable<Integer> {
     // URL-SOM
     // ---------------------------------------------------------------------------------------------------------
 
+    /** The run's folder ({@code --out}, else runs/check-reference-<config>) with its {@code in/params} and {@code out}. */
+    private Path outputDir() throws java.io.IOException {
+        String name = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        Path dir = out != null ? out : Path.of("runs", "check-reference-" + name);
+        Files.createDirectories(dir.resolve("in").resolve("params"));
+        Files.createDirectories(dir.resolve("out"));
+        return dir;
+    }
+
     /**
      * URL-SOM against {@code bench/reference/check_url_som.py}: the same parameters (every name of
      * {@code namedParameters()}, running statistics included), the inference-mode logits of one batch, then one
@@ -321,12 +327,9 @@ public final class CheckReferenceCommand implements Callable<Integer> {
         int b = cfg.batchSize();
         int c = cfg.numChannels();
         int s = cfg.inputSize();
-        String name = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        Path dir = out != null ? out : Path.of("runs", "check-reference-" + name);
+        Path dir = outputDir();
         Path in = dir.resolve("in");
         Path ref = dir.resolve("out");
-        Files.createDirectories(in.resolve("params"));
-        Files.createDirectories(ref);
         PythonReference python = PythonReference.locate(this.python);
         float[] images = batchImages(cfg, b);
         long viewSeed = seed + 1L;

@@ -298,20 +298,26 @@ public final class ClusteringBench {
             }
         }
         if (keepArtifacts) {
-            ObjectNode provenance = BenchReport.JSON.createObjectNode();
-            provenance.put("dataset", data.dataset());
-            provenance.put("data_path", options.dataDir().toAbsolutePath().toString());
-            provenance.put("protocol", options.protocol().name().toLowerCase(Locale.ROOT));
-            if (options.limit() != null) {
-                provenance.put("limit", options.limit());
-            }
-            provenance.put("epochs", epochs);
-            provenance.put("train_images", trainSet.size());
+            ObjectNode provenance = provenance(options, data, trainSet, epochs);
             Checkpoint.save(options.out().resolve("model"), model, java.util.Map.of(), plan.totalSteps(),
                     plan.totalSteps(), seed, provenance);
         }
         return new Trained(map, model.trainableParameterCount(), config.batchSize(), trainSeconds,
                 trainSet.size() * (double) epochs / trainSeconds, epochLog);
+    }
+
+    /** What a bench model's checkpoint says about its training: data, protocol, limit, epochs, images. */
+    static ObjectNode provenance(BenchOptions options, Data data, ImageSet trainSet, int epochs) {
+        ObjectNode provenance = BenchReport.JSON.createObjectNode();
+        provenance.put("dataset", data.dataset());
+        provenance.put("data_path", options.dataDir().toAbsolutePath().toString());
+        provenance.put("protocol", options.protocol().name().toLowerCase(Locale.ROOT));
+        if (options.limit() != null) {
+            provenance.put("limit", options.limit());
+        }
+        provenance.put("epochs", epochs);
+        provenance.put("train_images", trainSet.size());
+        return provenance;
     }
 
     private Trained trainKohonen(VitSomConfig config, ImageSet trainSet, Baselines.Plan plan, long seed) {

@@ -146,18 +146,10 @@ final class UrlSomTraining {
             optimizerSteps = trainer.optimizerStepCount();
         }
         if (keepArtifacts) {
-            ObjectNode provenance = BenchReport.JSON.createObjectNode();
-            provenance.put("dataset", data.dataset());
-            provenance.put("data_path", options.dataDir().toAbsolutePath().toString());
-            provenance.put("protocol", options.protocol().name().toLowerCase(Locale.ROOT));
-            if (options.limit() != null) {
-                provenance.put("limit", options.limit());
-            }
-            provenance.put("epochs", epochsRun);
+            ObjectNode provenance = ClusteringBench.provenance(options, data, trainSet, epochsRun);
             provenance.put("planned_epochs", epochs);
             provenance.put("early_stopped", stoppedEarly);
             provenance.put("early_stopping_patience", config.earlyStoppingPatience());
-            provenance.put("train_images", trainSet.size());
             Checkpoint.save(options.out().resolve("model"), model, Map.of(), steps, optimizerSteps, seed, provenance);
         }
         return new ClusteringBench.Trained(map, model.trainableParameterCount(), batch, trainSeconds,
