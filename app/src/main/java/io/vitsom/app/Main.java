@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
                 DashboardCommand.class, IngestCommand.class, BenchCommand.class, EvalCommand.class,
                 BenchSuiteCommand.class, BenchFaultsCommand.class, ReleaseNovelCommand.class, PromoteCommand.class,
                 BenchStepCommand.class, CheckReferenceCommand.class, io.vitsom.bench.drift.BenchDriftCommand.class,
-                BenchColdStartCommand.class,
+                BenchColdStartCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

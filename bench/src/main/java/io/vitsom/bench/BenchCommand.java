@@ -2,11 +2,17 @@ package io.vitsom.bench;
 
 import io.vitsom.bench.classify.ClassificationBench;
 import io.vitsom.bench.classify.ClassificationOptions;
+import io.vitsom.bench.generative.GenerativeBench;
+import io.vitsom.bench.generative.GenerativeOptions;
+import io.vitsom.bench.mask.MaskBench;
+import io.vitsom.bench.mask.MaskBenchOptions;
+import io.vitsom.model.config.ConfigNode;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
 import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.map.MapModels;
+import io.vitsom.model.sommask.SomMaskConfig;
 import io.vitsom.model.train.StopSignal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,6 +25,11 @@ import picocli.CommandLine.Option;
                         + "from scratch on a dataset and report purity and NMI, grouped purity, QE/TE, trustworthiness and "
                         + "a t-SNE of the latent.",
                 "Classification configs (num_classes > 0) report test accuracy and macro P/R/F1 instead (results.json, results.md, model/).",
+                "Generative configs (gen_som_attn, vae; --compare for both in one run) report reconstruction MSE, "
+                        + "FID (FMNIST classifier features) and IS (FMNIST classifier), with prototypes.png, "
+                        + "unit-samples.png or samples.png, reconstructions.png and model/.",
+                "SOM-mask configs (som_mask) report test accuracy, active neurons and per-epoch curves of the network "
+                        + "and its comparison arms (curves.png).",
                 "Writes results.json, results.md, prototypes.png, label_map.png, hits.png, winners.png, projection.png and "
                         + "(ViT-SOM, URL-SOM) model/ "
                         + "into --out.",
@@ -68,6 +79,26 @@ public final class BenchCommand implements Callable<Integer> {
             + "test split, or train+test under reference) instead of all; results say so (default: all)")
     Integer evalLimit;
 
+    @Option(names = "--compare", description = "generative configs: a second config (e.g. configs/vae_fmnist.yaml) trained "
+            + "and scored in the same run, on the same data and feature classifier; its files go to OUT/<model_arch>/")
+    Path compare;
+
+    @Option(names = "--samples", defaultValue = "10000", description = "generative configs: generated images (and real "
+            + "test images) FID and IS are computed on (default: ${DEFAULT-VALUE}, at most the test split)")
+    int samples;
+
+    @Option(names = "--sigma", description = "gen_som_attn: generation noise sigma around a prototype (default: the "
+            + "data's own RMS distance to its prototypes in the latent)")
+    Double sigma;
+
+    @Option(names = "--feature-net", description = "generative configs: a saved feature classifier (OUT/feature-net of "
+            + "an earlier run) to score FID/IS with, instead of training one")
+    Path featureNet;
+
+    @Option(names = "--feature-epochs", defaultValue = "3", description = "generative configs: epochs of the feature "
+            + "classifier trained for FID/IS when no --feature-net is given (default: ${DEFAULT-VALUE})")
+    int featureEpochs;
+
     @Option(names = "--epoch-eval-limit", defaultValue = "10000",
             description = "training images evaluated after every epoch (default: ${DEFAULT-VALUE})")
     int epochEvalLimit;
@@ -83,6 +114,17 @@ public final class BenchCommand implements Callable<Integer> {
     private int run(StopSignal stop) throws Exception {
         Protocol p = Protocol.parse(protocol);
         MapSize mapSize = map == null ? null : MapSize.parse(map);
+        String arch = ConfigNode.modelArch(config);
+        if (GenerativeBench.ARCHS.contains(arch)) {
+            return runGenerative(stop);
+        }
+        if (SomMaskConfig.MODEL_ARCH.equals(arch)) {
+            return runMask(stop);
+        }
+        if (compare != null || sigma != null || featureNet != null) {
+            throw new IllegalArgumentException("--compare, --sigma and --feature-net apply to generative configs "
+                    + "(model_arch gen_som_attn or vae) only");
+        }
         MapModelConfig cfg = MapModels.load(config);
         ModelKind kind = ModelKind.resolve(model, cfg);
         System.err.println("loading " + data + " ...");
@@ -105,6 +147,37 @@ public final class BenchCommand implements Callable<Integer> {
         BenchOptions options = new BenchOptions(config, data, epochs, limit, runs, seed, p, dir, kind, epochEvalLimit,
                 mapSize, projectionEpochs, evalLimit);
         boolean incomplete = new ClusteringBench(options, System.out, stop).run(cfg, splits).incomplete();
+        return incomplete ? StopSignal.EXIT_STOPPED : 0;
+    }
+
+    private int runMask(StopSignal stop) throws Exception {
+        if (model != null || map != null || evalLimit != null || !protocol.equals("split") || !projectionEpochs.isEmpty()
+                || compare != null || sigma != null || featureNet != null) {
+            throw new IllegalArgumentException("som_mask configs take no --model, --map, --eval-limit, "
+                    + "--projection-epochs, --protocol reference, --compare, --sigma or --feature-net: they train on the "
+                    + "training split and report test accuracy of the config's network and its comparison arms");
+        }
+        SomMaskConfig cfg = SomMaskConfig.load(config);
+        System.err.println("loading " + data + " ...");
+        Splits splits = DatasetLoader.load(data, null);
+        Path dir = out != null ? out : Path.of("runs", "bench-" + splits.name() + "-som-mask");
+        boolean incomplete = new MaskBench(new MaskBenchOptions(config, data, epochs, limit, runs, seed, dir),
+                System.out, stop).run(cfg, splits).incomplete();
+        return incomplete ? StopSignal.EXIT_STOPPED : 0;
+    }
+
+    private int runGenerative(StopSignal stop) throws Exception {
+        if (model != null || map != null || evalLimit != null || !protocol.equals("split") || !projectionEpochs.isEmpty()) {
+            throw new IllegalArgumentException("generative configs (gen_som_attn, vae) take no --model, --map, "
+                    + "--eval-limit, --projection-epochs or --protocol reference: they train on the training split and "
+                    + "score on the test split");
+        }
+        System.err.println("loading " + data + " ...");
+        Splits splits = DatasetLoader.load(data, null);
+        Path dir = out != null ? out : Path.of("runs", "bench-" + splits.name() + "-generative");
+        GenerativeOptions options = new GenerativeOptions(config, compare, data, epochs, limit, runs, seed, samples,
+                sigma, featureNet, featureEpochs, dir);
+        boolean incomplete = new GenerativeBench(options, System.out, stop).run(splits).incomplete();
         return incomplete ? StopSignal.EXIT_STOPPED : 0;
     }
 }

@@ -8,12 +8,10 @@ import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.data.Splits;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,38 +32,11 @@ class BenchRoundTripTest {
             data: {dataset: synthetic, num_classes: 0, num_channels: 1, input_size: 8}
             """;
 
-    /** Writes IDX files of two classes: a bright left half or a bright right half, with noise. */
-    static void writeIdx(Path dir, String prefix, int n, long seed) throws IOException {
-        Random random = new Random(seed);
-        ByteArrayOutputStream images = new ByteArrayOutputStream();
-        ByteArrayOutputStream labels = new ByteArrayOutputStream();
-        try (DataOutputStream img = new DataOutputStream(images); DataOutputStream lab = new DataOutputStream(labels)) {
-            img.writeInt(0x803);
-            img.writeInt(n);
-            img.writeInt(8);
-            img.writeInt(8);
-            lab.writeInt(0x801);
-            lab.writeInt(n);
-            for (int i = 0; i < n; i++) {
-                int label = i % 2;
-                lab.writeByte(label);
-                for (int y = 0; y < 8; y++) {
-                    for (int x = 0; x < 8; x++) {
-                        boolean bright = (x < 4) == (label == 0);
-                        img.writeByte((bright ? 200 : 20) + random.nextInt(40));
-                    }
-                }
-            }
-        }
-        Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), images.toByteArray());
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), labels.toByteArray());
-    }
-
     /** A dataset folder of {@code train} + {@code test} images and the tiny config beside it; returns the config file. */
     private static Path fixture(Path tmp, int train, int test) throws IOException {
         Path data = Files.createDirectories(tmp.resolve("halves"));
-        writeIdx(data, "train", train, 1);
-        writeIdx(data, "t10k", test, 2);
+        SyntheticIdx.write(data, "train", train, 1);
+        SyntheticIdx.write(data, "t10k", test, 2);
         Path configFile = tmp.resolve("tiny.yaml");
         Files.writeString(configFile, TINY);
         return configFile;

@@ -37,8 +37,8 @@ class CleanStopTest {
     @Test
     void sigtermDuringBenchTrainingWritesTheInterruptedRunAsIncomplete(@TempDir Path tmp) throws Exception {
         Path data = Files.createDirectories(tmp.resolve("halves"));
-        BenchRoundTripTest.writeIdx(data, "train", 128, 1);
-        BenchRoundTripTest.writeIdx(data, "t10k", 32, 2);
+        SyntheticIdx.write(data, "train", 128, 1);
+        SyntheticIdx.write(data, "t10k", 32, 2);
         Path config = Files.writeString(tmp.resolve("tiny.yaml"), BenchRoundTripTest.TINY);
         Path out = tmp.resolve("out");
 
@@ -65,8 +65,8 @@ class CleanStopTest {
     @Test
     void sigtermDuringASuiteCellKeepsTheFinishedCellsAndNamesTheInterruptedOne(@TempDir Path tmp) throws Exception {
         Path mnist = Files.createDirectories(tmp.resolve("data/mnist"));
-        BenchRoundTripTest.writeIdx(mnist, "train", 64, 1);
-        BenchRoundTripTest.writeIdx(mnist, "t10k", 32, 2);
+        SyntheticIdx.write(mnist, "train", 64, 1);
+        SyntheticIdx.write(mnist, "t10k", 32, 2);
         Path configs = Files.createDirectories(tmp.resolve("configs"));
         // vit_som trains its config's 2 epochs and finishes; vit_som_24 is still training when the SIGTERM comes.
         Files.writeString(configs.resolve("vit_som_mnist.yaml"), BenchRoundTripTest.TINY);
@@ -118,8 +118,8 @@ class CleanStopTest {
     @Test
     void aStopDuringTheSecondRunKeepsTheFirstAndRecordsTheSecondAsInterrupted(@TempDir Path tmp) throws Exception {
         Path data = Files.createDirectories(tmp.resolve("halves"));
-        BenchRoundTripTest.writeIdx(data, "train", 2000, 1);
-        BenchRoundTripTest.writeIdx(data, "t10k", 32, 2);
+        SyntheticIdx.write(data, "train", 2000, 1);
+        SyntheticIdx.write(data, "t10k", 32, 2);
         Path config = Files.writeString(tmp.resolve("tiny.yaml"), BenchRoundTripTest.TINY);
         Path out = tmp.resolve("out");
         StopSignal stop = new StopSignal();

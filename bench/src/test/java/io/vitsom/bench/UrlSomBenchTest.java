@@ -39,8 +39,8 @@ class UrlSomBenchTest {
     @Test
     void benchWithAUrlSomConfigTrainsUrlSomSavesItAndEvalReproducesIt(@TempDir Path tmp) throws Exception {
         Path data = Files.createDirectories(tmp.resolve("halves"));
-        BenchRoundTripTest.writeIdx(data, "train", 96, 1);
-        BenchRoundTripTest.writeIdx(data, "t10k", 32, 2);
+        SyntheticIdx.write(data, "train", 96, 1);
+        SyntheticIdx.write(data, "t10k", 32, 2);
         Path configFile = Files.writeString(tmp.resolve("url_som_tiny.yaml"), TINY);
         Path out = tmp.resolve("out");
 

@@ -12,6 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vitsom.model.data.ImageDecodeException;
 import io.vitsom.model.infer.Assignments;
+import io.vitsom.model.render.ImagePictures;
+import io.vitsom.model.som.UnitAddress;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.ValidationTopology;
 import io.vitsom.stream.http.BearerAuth;
@@ -19,9 +21,12 @@ import io.vitsom.stream.http.HttpErrors;
 import io.vitsom.stream.http.HttpServers;
 import io.vitsom.stream.http.ServiceRoutes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -39,6 +44,14 @@ import org.slf4j.LoggerFactory;
  *       above the pixel limits; 503 {@value #NO_MODEL} while no model is in service; 503 {@value #OVERLOADED} with
  *       {@code Retry-After} when {@link ServingHttpConfig#maxPending()} requests are already admitted</li>
  *   <li>{@code GET /v1/model}: the {@link Messages.ModelVersion} in service as JSON; 503 while there is none</li>
+ *   <li>{@code GET /v1/generate?unit=ROW,COL|INDEX&n=N&sigma=S&seed=S}: {@code n} (default 1, at most
+ *       {@value GenerateQuery#MAX_COUNT}) new images drawn around the unit's prototype when the model in service is
+ *       a {@link io.vitsom.model.map.UnitSampler}; {@code image/png} for one image (with {@code Accept: image/png},
+ *       all of them on one contact sheet), else JSON {@code {"model_version", "unit", "row", "col", "sigma",
+ *       "seed", "images": [base64 PNG, ...]}}; 400 {@value #BAD_PARAMETER} for a missing or bad parameter or a unit
+ *       outside the grid; 409 {@value #CANNOT_GENERATE} when the model in service cannot generate (a state of the
+ *       service that a newer model may change, not a missing feature); 503 {@value #NO_MODEL}. It shares
+ *       {@code POST /v1/assign}'s admission limit and inference pool</li>
  *   <li>{@code GET /health}: the {@link ServingHealth} the endpoint was given as JSON, 200 when UP, 503 otherwise
  *       ({@code "WAITING_FOR_MODEL"} before the first model; {@code "DOWN"} with a reason when the service behind it
  *       is broken); {@code GET /metrics}: Prometheus text</li>
@@ -54,6 +67,10 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     public static final String NO_MODEL = "no-model";
     /** Reason code of a 503: {@link ServingHttpConfig#maxPending()} requests are already admitted. */
     public static final String OVERLOADED = "overloaded";
+    /** Reason code of a 400 of {@code GET /v1/generate}: a parameter is missing or out of range. */
+    public static final String BAD_PARAMETER = "bad-parameter";
+    /** Reason code of a 409 of {@code GET /v1/generate}: the model in service cannot generate images. */
+    public static final String CANNOT_GENERATE = "cannot-generate";
     /** Seconds an overloaded client is asked to wait: inference of the admitted requests takes milliseconds. */
     static final int RETRY_AFTER_SECONDS = 1;
 
@@ -65,7 +82,10 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     private final PrometheusMeterRegistry registry;
     private final ServingMetrics metrics;
     private final Supplier<ServingHealth> health;
-    /** Admitted {@code POST /v1/assign} requests: body being read, waiting for a worker, or in inference. */
+    /**
+     * Admitted {@code POST /v1/assign} and {@code GET /v1/generate} requests: body being read, waiting for a worker,
+     * or in inference.
+     */
     private final AtomicInteger pending = new AtomicInteger();
     private WorkerExecutor inference;
     private HttpServer server;
@@ -106,6 +126,7 @@ public final class ServingHttpVerticle extends AbstractVerticle {
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::assign);
         router.get("/v1/model").handler(this::model);
+        router.get("/v1/generate").handler(this::admit).handler(this::generate);
         // BodyHandler fails the request with 413 when the body exceeds the limit.
         router.errorHandler(413, ctx -> {
             metrics.rejected(ServingMetrics.AssignPath.HTTP, ImageDecodeException.TOO_LARGE);
@@ -145,7 +166,7 @@ public final class ServingHttpVerticle extends AbstractVerticle {
             pending.decrementAndGet();
             metrics.rejected(ServingMetrics.AssignPath.HTTP, OVERLOADED);
             ctx.response().putHeader("retry-after", Integer.toString(RETRY_AFTER_SECONDS));
-            HttpErrors.send(ctx, 503, config.maxPending() + " requests are already being assigned; retry after "
+            HttpErrors.send(ctx, 503, config.maxPending() + " requests are already in inference; retry after "
                     + RETRY_AFTER_SECONDS + " s", OVERLOADED);
             return;
         }
@@ -214,6 +235,82 @@ public final class ServingHttpVerticle extends AbstractVerticle {
         }
     }
 
+    private void generate(RoutingContext ctx) {
+        GenerateQuery query;
+        try {
+            query = GenerateQuery.parse(ctx.queryParams());
+        } catch (IllegalArgumentException e) {
+            respond(ctx, 400, error(e.getMessage(), BAD_PARAMETER));
+            return;
+        }
+        boolean png = query.answerPng(ctx.request().getHeader("accept"));
+        Admission admission = ctx.get(Admission.KEY);
+        admission.retain();
+        inference.<Answer>executeBlocking(() -> generated(query, png), false)
+                .onComplete(done -> admission.release())
+                .onSuccess(answer -> {
+                    if (answer instanceof GeneratedPng image) {
+                        if (!ctx.response().ended() && !ctx.response().closed()) {
+                            ctx.response().setStatusCode(200).putHeader("content-type", "image/png")
+                                    .putHeader("x-vitsom-model-version", Long.toString(image.modelVersion()))
+                                    .putHeader("x-vitsom-seed", Long.toString(query.seed()))
+                                    .end(Buffer.buffer(image.png()));
+                        }
+                    } else if (answer instanceof GeneratedJson json) {
+                        respond(ctx, 200, json.body());
+                    } else if (answer instanceof Refused refused) {
+                        respond(ctx, refused.status(), error(refused.message(), refused.reason()));
+                    } else {
+                        respond(ctx, 503, noModel());
+                    }
+                })
+                .onFailure(e -> HttpErrors.internal(ctx, e));
+    }
+
+    /** Runs on the inference pool: draws the images and encodes them, the model held only while it draws. */
+    private Answer generated(GenerateQuery query, boolean png) {
+        Optional<ServingModel.Lease> lease = models.acquire();
+        if (lease.isEmpty()) {
+            return new NoModel();
+        }
+        try (ServingModel.Lease held = lease.get()) {
+            ServingModel model = held.model();
+            if (!model.canSample()) {
+                return new Refused(409, "model_arch " + model.config().modelArch() + " cannot generate images; "
+                        + "generating needs a model that samples around its units (gen_som_attn)", CANNOT_GENERATE);
+            }
+            int unit;
+            try {
+                unit = UnitAddress.parse(query.unit(), model.grid());
+            } catch (IllegalArgumentException e) {
+                return new Refused(400, e.getMessage(), BAD_PARAMETER);
+            }
+            float[][] images = model.sample(unit, query.count(), query.sigma(), new Random(query.seed()));
+            int channels = model.config().numChannels();
+            int side = model.config().inputSize();
+            long version = model.version().version();
+            if (png) {
+                return new GeneratedPng(version, ImagePictures.png(images.length == 1
+                        ? ImagePictures.picture(images[0], channels, side, side)
+                        : ImagePictures.contactSheet(images, channels, side, side,
+                                ImagePictures.squareColumns(images.length), 1, 2)));
+            }
+            List<String> encoded = new ArrayList<>(images.length);
+            for (float[] image : images) {
+                encoded.add(Base64.getEncoder().encodeToString(
+                        ImagePictures.png(ImagePictures.picture(image, channels, side, side))));
+            }
+            return new GeneratedJson(new JsonObject()
+                    .put("model_version", version)
+                    .put("unit", unit)
+                    .put("row", model.grid().row(unit))
+                    .put("col", model.grid().col(unit))
+                    .put("sigma", query.sigma())
+                    .put("seed", query.seed())
+                    .put("images", encoded));
+        }
+    }
+
     private void model(RoutingContext ctx) {
         Optional<Messages.ModelVersion> version = models.current();
         if (version.isEmpty()) {
@@ -244,7 +341,7 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     }
 
     /** What a request gets. */
-    private sealed interface Answer permits Assigned, Invalid, NoModel {
+    private sealed interface Answer permits Assigned, Invalid, NoModel, GeneratedPng, GeneratedJson, Refused {
     }
 
     private record Assigned(Messages.Bmu bmu) implements Answer {
@@ -254,6 +351,16 @@ public final class ServingHttpVerticle extends AbstractVerticle {
     }
 
     private record NoModel() implements Answer {
+    }
+
+    private record GeneratedPng(long modelVersion, byte[] png) implements Answer {
+    }
+
+    private record GeneratedJson(JsonObject body) implements Answer {
+    }
+
+    /** A request the service refuses with a client error. */
+    private record Refused(int status, String message, String reason) implements Answer {
     }
 
     /**

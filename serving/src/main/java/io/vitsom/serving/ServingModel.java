@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.map.MapModel;
 import io.vitsom.model.map.MapModelConfig;
+import io.vitsom.model.map.UnitSampler;
 import io.vitsom.model.data.DecodedImage;
 import io.vitsom.model.infer.Assignments;
 import io.vitsom.model.som.SomGrid;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -141,6 +143,26 @@ public final class ServingModel {
             }
         }
         return model.assign(input, images.size());
+    }
+
+    /** Whether the model draws new images around its units ({@link UnitSampler}: Gen-SOM-Attn). */
+    public boolean canSample() {
+        return model instanceof UnitSampler;
+    }
+
+    /**
+     * {@code count} new images around {@code unit}'s prototype ({@link UnitSampler#sample}), each {@code [C*H*W]}
+     * floats in [0, 1] of this model's input shape; serialized with {@link #assign}, as the model is not
+     * thread-safe.
+     *
+     * @throws UnsupportedOperationException when the model cannot ({@link #canSample()})
+     * @throws IllegalArgumentException for a unit outside the grid, {@code count < 1} or a bad {@code sigma}
+     */
+    public synchronized float[][] sample(int unit, int count, double sigma, Random random) {
+        if (!(model instanceof UnitSampler sampler)) {
+            throw new UnsupportedOperationException("model_arch " + config.modelArch() + " cannot generate images");
+        }
+        return sampler.sample(unit, count, sigma, random);
     }
 
     /**

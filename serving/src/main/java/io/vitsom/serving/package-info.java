@@ -5,7 +5,8 @@
  * {@link io.vitsom.serving.AssignmentTopology} ({@code images.valid} to {@code som.assignments}, micro-batched, bad
  * images to {@code images.dlq}) once {@link io.vitsom.serving.ModelWatcher} has loaded a model from
  * {@code som.models}; newer versions are swapped in without a restart. {@link io.vitsom.serving.ServingHttpVerticle}
- * answers single images over HTTP with the same model; {@link io.vitsom.serving.ServeCommand} is the {@code serve}
+ * answers single images over HTTP with the same model, and draws new ones around a unit when that model is a
+ * {@link io.vitsom.model.map.UnitSampler}; {@link io.vitsom.serving.ServeCommand} is the {@code serve}
  * command that runs both. {@link io.vitsom.serving.ServingMetrics} counts both paths ({@code vitsom_serving_*});
  * {@link io.vitsom.serving.TopologyWindow} watches the map's quality over the stream path's most recent assignments
  * ({@code vitsom_som_*}). {@link io.vitsom.serving.ServingHealth} is what {@code /health} says: DOWN with a reason

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vitsom.bench.SyntheticIdx;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.train.StopSignal;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -17,7 +17,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,45 +47,10 @@ class BenchDriftCommandTest {
     static final List<String> SERIES = List.of("images", "purity_old", "purity_new", "quantization_error",
             "topographic_error", "hit_map_js", "temperature", "learning_rate", "plasticity");
 
-    /**
-     * IDX files of {@code classes} classes of {@code size}x{@code size} images, each class a bright band (left,
-     * right, top, bottom half) over noise, labels cycling through the classes.
-     */
-    static void writeIdx(Path dir, String prefix, int n, int classes, int size, long seed) throws IOException {
-        Random random = new Random(seed);
-        ByteArrayOutputStream images = new ByteArrayOutputStream();
-        ByteArrayOutputStream labels = new ByteArrayOutputStream();
-        try (DataOutputStream img = new DataOutputStream(images); DataOutputStream lab = new DataOutputStream(labels)) {
-            img.writeInt(0x803);
-            img.writeInt(n);
-            img.writeInt(size);
-            img.writeInt(size);
-            lab.writeInt(0x801);
-            lab.writeInt(n);
-            for (int i = 0; i < n; i++) {
-                int label = i % classes;
-                lab.writeByte(label);
-                for (int y = 0; y < size; y++) {
-                    for (int x = 0; x < size; x++) {
-                        boolean bright = switch (label % 4) {
-                            case 0 -> x < size / 2;
-                            case 1 -> x >= size / 2;
-                            case 2 -> y < size / 2;
-                            default -> y >= size / 2;
-                        };
-                        img.writeByte((bright ? 200 : 20) + random.nextInt(40));
-                    }
-                }
-            }
-        }
-        Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), images.toByteArray());
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), labels.toByteArray());
-    }
-
     static Path dataset(Path tmp, String name, int classes, int size) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
-        writeIdx(dir, "train", 200, classes, size, 1);
-        writeIdx(dir, "t10k", 80, classes, size, 2);
+        SyntheticIdx.write(dir, "train", 200, classes, size, 1);
+        SyntheticIdx.write(dir, "t10k", 80, classes, size, 2);
         return dir;
     }
 

@@ -3,8 +3,8 @@ package io.vitsom.bench.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import io.vitsom.bench.SyntheticIdx;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.awt.image.BufferedImage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,38 +66,12 @@ class BenchSuiteSmokeTest {
         }
     }
 
-    /** IDX files of two classes: a bright left half or a bright right half, with noise. */
-    static void writeIdx(Path dir, String prefix, int n, long seed) throws IOException {
-        Random random = new Random(seed);
-        ByteArrayOutputStream images = new ByteArrayOutputStream();
-        ByteArrayOutputStream labels = new ByteArrayOutputStream();
-        try (DataOutputStream img = new DataOutputStream(images); DataOutputStream lab = new DataOutputStream(labels)) {
-            img.writeInt(0x803);
-            img.writeInt(n);
-            img.writeInt(8);
-            img.writeInt(8);
-            lab.writeInt(0x801);
-            lab.writeInt(n);
-            for (int i = 0; i < n; i++) {
-                int label = i % 2;
-                lab.writeByte(label);
-                for (int y = 0; y < 8; y++) {
-                    for (int x = 0; x < 8; x++) {
-                        img.writeByte(((x < 4) == (label == 0) ? 200 : 20) + random.nextInt(40));
-                    }
-                }
-            }
-        }
-        Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), images.toByteArray());
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), labels.toByteArray());
-    }
-
     @Test
     void runsEveryWiredClusteringModelWithinTheWallTimeOfItsBudgetAndWritesTheSuiteFiles(@TempDir Path tmp)
             throws Exception {
         Path mnist = Files.createDirectories(tmp.resolve("data/mnist"));
-        writeIdx(mnist, "train", 64, 1);
-        writeIdx(mnist, "t10k", 32, 2);
+        SyntheticIdx.write(mnist, "train", 64, 1);
+        SyntheticIdx.write(mnist, "t10k", 32, 2);
         Path configs = Files.createDirectories(tmp.resolve("configs"));
         Files.writeString(configs.resolve("vit_som_mnist.yaml"), TINY);
         Files.writeString(configs.resolve("vit_som_mnist_24.yaml"), TINY);
@@ -214,8 +187,8 @@ class BenchSuiteSmokeTest {
     @Test
     void runsTheUrlSomRowOnMnistAndOnCifar10UnderTheClusteringSuite(@TempDir Path tmp) throws Exception {
         Path mnist = Files.createDirectories(tmp.resolve("data/mnist"));
-        writeIdx(mnist, "train", 64, 1);
-        writeIdx(mnist, "t10k", 32, 2);
+        SyntheticIdx.write(mnist, "train", 64, 1);
+        SyntheticIdx.write(mnist, "t10k", 32, 2);
         Path cifar = tmp.resolve("data/cifar-10-jpg");
         writePngs(cifar, "train", 48, 3);
         writePngs(cifar, "test", 15, 4);

@@ -63,6 +63,19 @@ public final class ConfigNode {
         }
     }
 
+    /**
+     * {@code hyperparameters.model_arch} of a config file: which kind of model (and so which config record and which
+     * benchmark) the file is for. Read before the file is parsed as that kind.
+     */
+    public static String modelArch(Path file) throws IOException {
+        return modelArch(readFile(file), file.toString());
+    }
+
+    /** {@code hyperparameters.model_arch} of YAML text; {@code source} names it in errors. */
+    public static String modelArch(String text, String source) {
+        return parse(text, source).object("hyperparameters").string("model_arch");
+    }
+
     /** Dotted path of {@code key} in this mapping. */
     public String path(String key) {
         return prefix.isEmpty() ? key : prefix + "." + key;
@@ -152,6 +165,25 @@ public final class ConfigNode {
     /** The non-empty list of numbers of any length at {@code key}. */
     public List<Double> numberList(String key) {
         return numbers(key, list(key, -1));
+    }
+
+    /**
+     * The list of scalars at {@code key} as text (a number as YAML writes it, e.g. {@code 50}); the list may be empty
+     * ({@code []}). For lists of names, or of numbers with a word such as {@code inf} among them.
+     */
+    public List<String> scalarList(String key) {
+        JsonNode value = get(key);
+        if (!value.isArray()) {
+            throw new ConfigException(path(key), "must be a list, got " + describe(value));
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : value) {
+            if (!v.isTextual() && !v.isNumber()) {
+                throw new ConfigException(path(key), "must hold names or numbers, got " + describe(v));
+            }
+            out.add(v.asText());
+        }
+        return out;
     }
 
     private List<Integer> ints(String key, JsonNode value) {

@@ -3,6 +3,7 @@ package io.vitsom.model.map;
 import ai.djl.ndarray.NDManager;
 import io.vitsom.model.config.ConfigException;
 import io.vitsom.model.config.ConfigNode;
+import io.vitsom.model.gensom.GenSomFamily;
 import io.vitsom.model.urlsom.UrlSomFamily;
 import io.vitsom.model.vitsom.VitSomFamily;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.List;
  * through here and works with {@link MapModel} only.
  */
 public final class MapModels {
-    private static final List<MapModelFamily> FAMILIES = List.of(new VitSomFamily(), new UrlSomFamily());
+    private static final List<MapModelFamily> FAMILIES = List.of(new VitSomFamily(), new UrlSomFamily(),
+            new GenSomFamily());
 
     private MapModels() {
     }
@@ -27,7 +29,7 @@ public final class MapModels {
 
     /** Parses and validates YAML text of any known model; {@code source} names it in errors. */
     public static MapModelConfig parse(String text, String source) {
-        return family(arch(text, source)).parse(text, source);
+        return family(ConfigNode.modelArch(text, source)).parse(text, source);
     }
 
     /** A fresh model of {@code config} on {@code manager}. */
@@ -42,10 +44,8 @@ public final class MapModels {
             }
         }
         throw new ConfigException("hyperparameters.model_arch",
-                "must be vit_som, vit or url_som, got '" + arch + "'");
-    }
-
-    private static String arch(String text, String source) {
-        return ConfigNode.parse(text, source).object("hyperparameters").string("model_arch");
+                "must be vit_som, vit, url_som or gen_som_attn, got '" + arch + "'"
+                        + (arch.equals("vae") || arch.equals("som_mask")
+                        ? " (vae and som_mask configs are not map models: they run under vitsom bench only)" : ""));
     }
 }
