@@ -49,15 +49,7 @@ public record BenchOptions(Path configFile, Path dataDir, Integer epochs, Intege
             throw new IllegalArgumentException("--map applies to the baselines; " + (model == ModelKind.VIT_SOM
                     ? "ViT-SOM" : "URL-SOM") + " takes its map from the config");
         }
-        if (epochs != null && epochs <= 0) {
-            throw new IllegalArgumentException("--epochs must be > 0, got " + epochs);
-        }
-        if (limit != null && limit <= 0) {
-            throw new IllegalArgumentException("--limit must be > 0, got " + limit);
-        }
-        if (runs <= 0) {
-            throw new IllegalArgumentException("--runs must be > 0, got " + runs);
-        }
+        RunOptions.require(epochs, limit, runs);
         if (evalLimit != null && evalLimit <= 0) {
             throw new IllegalArgumentException("--eval-limit must be > 0, got " + evalLimit);
         }

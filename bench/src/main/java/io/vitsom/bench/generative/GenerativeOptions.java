@@ -1,5 +1,6 @@
 package io.vitsom.bench.generative;
 
+import io.vitsom.bench.RunOptions;
 import java.nio.file.Path;
 
 /**
@@ -23,15 +24,7 @@ public record GenerativeOptions(Path configFile, Path compareFile, Path dataDir,
                                 int runs, long seed, int samples, Double sigma, Path featureNet, int featureEpochs,
                                 Path out) {
     public GenerativeOptions {
-        if (epochs != null && epochs <= 0) {
-            throw new IllegalArgumentException("--epochs must be > 0, got " + epochs);
-        }
-        if (limit != null && limit <= 0) {
-            throw new IllegalArgumentException("--limit must be > 0, got " + limit);
-        }
-        if (runs <= 0) {
-            throw new IllegalArgumentException("--runs must be > 0, got " + runs);
-        }
+        RunOptions.require(epochs, limit, runs);
         if (samples < 2) {
             throw new IllegalArgumentException("--samples must be >= 2 (FID needs a covariance), got " + samples);
         }

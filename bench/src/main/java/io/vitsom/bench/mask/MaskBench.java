@@ -6,6 +6,7 @@ import io.vitsom.bench.EpochOrder;
 import io.vitsom.bench.InterruptedRun;
 import io.vitsom.bench.ProcessStats;
 import io.vitsom.bench.Progress;
+import io.vitsom.model.config.DataSection;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.data.Splits;
 import io.vitsom.model.render.MapImages;
@@ -138,7 +139,7 @@ public final class MaskBench {
     }
 
     private static void requireFits(SomMaskConfig config, ImageSet set) {
-        SomMaskConfig.Data d = config.data();
+        DataSection d = config.data();
         if (set.channels() != d.numChannels() || set.height() != d.inputSize() || set.width() != d.inputSize()) {
             throw new IllegalArgumentException(set.name() + " holds " + set.shape() + " images; the config expects "
                     + d.numChannels() + "x" + d.inputSize() + "x" + d.inputSize());

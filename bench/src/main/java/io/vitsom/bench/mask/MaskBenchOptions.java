@@ -1,5 +1,6 @@
 package io.vitsom.bench.mask;
 
+import io.vitsom.bench.RunOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -20,14 +21,6 @@ public record MaskBenchOptions(Path config, Path data, Integer epochs, Integer l
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(out, "out");
-        if (epochs != null && epochs <= 0) {
-            throw new IllegalArgumentException("--epochs must be > 0, got " + epochs);
-        }
-        if (limit != null && limit <= 0) {
-            throw new IllegalArgumentException("--limit must be > 0, got " + limit);
-        }
-        if (runs <= 0) {
-            throw new IllegalArgumentException("--runs must be > 0, got " + runs);
-        }
+        RunOptions.require(epochs, limit, runs);
     }
 }

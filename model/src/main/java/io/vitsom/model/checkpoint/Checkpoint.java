@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.io.Npy;
+import io.vitsom.model.io.ParameterFolder;
 import io.vitsom.model.map.MapModel;
 import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.map.MapModels;
@@ -18,8 +19,6 @@ import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.train.VitSomTrainer;
 import io.vitsom.model.vitsom.VitSomMapModel;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -28,13 +27,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -181,10 +175,7 @@ public final class Checkpoint {
         writeContents(tmp, contents);
         extra.writeTo(tmp);
         ObjectNode manifest = JSON.createObjectNode();
-        ObjectNode files = manifest.putObject("files");
-        for (Path f : listFiles(tmp)) {
-            files.put(tmp.relativize(f).toString(), sha256(f));
-        }
+        ParameterFolder.putChecksums(manifest.putObject("files"), tmp);
         JSON.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
         for (Path f : listFiles(tmp)) {
             fsync(f);
@@ -304,25 +295,7 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new CorruptCheckpointException(dir, "manifest.json cannot be parsed", e);
         }
-        List<String> problems = new ArrayList<>();
-        for (var it = files.fields(); it.hasNext(); ) {
-            var e = it.next();
-            Path f = dir.resolve(e.getKey());
-            if (!Files.exists(f)) {
-                problems.add(e.getKey() + " is missing");
-            } else if (!sha256(f).equals(e.getValue().asText())) {
-                problems.add(e.getKey() + " fails its SHA-256 checksum");
-            }
-        }
-        for (Path f : listFiles(dir)) {
-            String rel = dir.relativize(f).toString();
-            if (!rel.equals(MANIFEST) && !files.has(rel)) {
-                problems.add(rel + " is not in the manifest");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new CorruptCheckpointException(dir, String.join("; ", problems));
-        }
+        ParameterFolder.checkFiles(dir, files);
     }
 
     private static Npy.NpyArray readArray(Path dir, Path file) throws IOException {
@@ -336,19 +309,6 @@ public final class Checkpoint {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).sorted().toList();
         }
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void fsync(Path path) throws IOException {

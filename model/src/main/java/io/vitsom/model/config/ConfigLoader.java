@@ -1,8 +1,8 @@
 package io.vitsom.model.config;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.vitsom.model.config.ConfigException.require;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vitsom.model.som.Topology;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,8 +18,6 @@ import java.util.Map;
  * back to a default and changes an experiment.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ConfigLoader() {
     }
@@ -134,24 +132,11 @@ public final class ConfigLoader {
         data.put("input_size", c.data().inputSize());
         data.put("num_workers", c.data().numWorkers());
         data.put("augment", augment);
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("hyperparameters", hp);
-        root.put("data", data);
-        return JSON.valueToTree(root);
+        return ConfigYaml.tree(hp, data);
     }
 
     /** The config as YAML text in the reference's layout; {@link #parse} reads it back unchanged. */
     public static String toYaml(VitSomConfig config) {
-        try {
-            return YAML.writeValueAsString(toTree(config));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise config", e);
-        }
-    }
-
-    private static void require(boolean ok, String key, String problem) {
-        if (!ok) {
-            throw new ConfigException(key, problem);
-        }
+        return ConfigYaml.write(toTree(config));
     }
 }

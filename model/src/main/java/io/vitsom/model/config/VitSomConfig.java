@@ -1,5 +1,7 @@
 package io.vitsom.model.config;
 
+import static io.vitsom.model.config.ConfigException.require;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.som.SomGrid;
@@ -200,11 +202,5 @@ public record VitSomConfig(
 
     private static void positive(int value, String key) {
         require(value > 0, key, "must be > 0, got " + value);
-    }
-
-    private static void require(boolean ok, String key, String problem) {
-        if (!ok) {
-            throw new ConfigException(key, problem);
-        }
     }
 }

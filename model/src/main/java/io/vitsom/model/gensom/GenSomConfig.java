@@ -1,10 +1,13 @@
 package io.vitsom.model.gensom;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.vitsom.model.config.ConfigException.require;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vitsom.model.config.AdamSection;
 import io.vitsom.model.config.ConfigException;
 import io.vitsom.model.config.ConfigNode;
+import io.vitsom.model.config.ConfigYaml;
+import io.vitsom.model.config.DataSection;
 import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.nn.ConvEncoder;
 import io.vitsom.model.som.SomGrid;
@@ -100,14 +103,11 @@ import java.util.Objects;
  */
 public record GenSomConfig(
         String modelArch, int totalEpochs, int batchSize, int latentDim, DecoderTraining decoderTraining,
-        Encoder encoder, Attention attention, Decoder decoder, Som som, Optimizer optimizer, Data data)
+        Encoder encoder, Attention attention, Decoder decoder, Som som, AdamSection optimizer, DataSection data)
         implements MapModelConfig {
 
     /** The only {@code hyperparameters.model_arch} of this record. */
     public static final String MODEL_ARCH = "gen_som_attn";
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** {@code hyperparameters.decoder_training}: what the decoder decodes in a training step. */
     public enum DecoderTraining {
@@ -332,41 +332,6 @@ public record GenSomConfig(
         }
     }
 
-    /**
-     * {@code hyperparameters.optimizer}: Adam at a constant learning rate, no weight decay.
-     *
-     * @param type always {@code adam}
-     * @param learningRate Adam's step size, > 0
-     * @param beta1 first-moment decay
-     * @param beta2 second-moment decay
-     */
-    public record Optimizer(String type, double learningRate, double beta1, double beta2) {
-        public Optimizer {
-            require("adam".equals(type), "hyperparameters.optimizer.type", "must be adam, got '" + type + "'");
-            require(learningRate > 0 && Double.isFinite(learningRate), "hyperparameters.optimizer.learning_rate",
-                    "must be finite and > 0, got " + learningRate);
-            require(beta1 >= 0 && beta1 < 1, "hyperparameters.optimizer.beta_1", "must be in [0, 1), got " + beta1);
-            require(beta2 >= 0 && beta2 < 1, "hyperparameters.optimizer.beta_2", "must be in [0, 1), got " + beta2);
-        }
-    }
-
-    /**
-     * {@code data}.
-     *
-     * @param dataset the dataset the config was written for
-     * @param numClasses classes of its labels (0: the model never reads labels)
-     * @param numChannels 1 or 3
-     * @param inputSize side of the square images
-     */
-    public record Data(String dataset, int numClasses, int numChannels, int inputSize) {
-        public Data {
-            require(dataset != null && !dataset.isBlank(), "data.dataset", "must not be empty");
-            require(numClasses >= 0, "data.num_classes", "must be >= 0, got " + numClasses);
-            require(numChannels == 1 || numChannels == 3, "data.num_channels", "must be 1 or 3, got " + numChannels);
-            require(inputSize > 0, "data.input_size", "must be > 0, got " + inputSize);
-        }
-    }
-
     public GenSomConfig {
         Objects.requireNonNull(decoderTraining, "decoderTraining");
         Objects.requireNonNull(encoder, "encoder");
@@ -413,10 +378,8 @@ public record GenSomConfig(
         Som som = new Som(mapSize.get(0), mapSize.get(1), somNode.number("eta_start"), somNode.number("eta_end"),
                 somNode.number("sigma_start"), somNode.number("sigma_end"),
                 somNode.value("init", CodebookInit::fromConfig), somNode.number("init_noise"));
-        Optimizer optimizer = new Optimizer(opt.string("type"), opt.number("learning_rate"), opt.number("beta_1"),
-                opt.number("beta_2"));
-        Data data = new Data(dataNode.string("dataset"), dataNode.integer("num_classes"),
-                dataNode.integer("num_channels"), dataNode.integer("input_size"));
+        AdamSection optimizer = AdamSection.parse(opt);
+        DataSection data = DataSection.parse(dataNode);
         GenSomConfig config = new GenSomConfig(hp.string("model_arch"), hp.integer("total_epochs"),
                 hp.integer("batch_size"), hp.integer("latent_dim"),
                 hp.value("decoder_training", DecoderTraining::fromConfig), new Encoder(enc.intList("widths")),
@@ -468,11 +431,6 @@ public record GenSomConfig(
         somTree.put("sigma_end", som.sigmaEnd());
         somTree.put("init", som.init().configName());
         somTree.put("init_noise", som.initNoise());
-        var optTree = new LinkedHashMap<String, Object>();
-        optTree.put("type", optimizer.type());
-        optTree.put("learning_rate", optimizer.learningRate());
-        optTree.put("beta_1", optimizer.beta1());
-        optTree.put("beta_2", optimizer.beta2());
         var hp = new LinkedHashMap<String, Object>();
         hp.put("model_arch", modelArch);
         hp.put("total_epochs", totalEpochs);
@@ -483,26 +441,14 @@ public record GenSomConfig(
         hp.put("attention", att);
         hp.put("decoder", java.util.Map.of("widths", decoder.widths()));
         hp.put("som", somTree);
-        hp.put("optimizer", optTree);
-        var dataTree = new LinkedHashMap<String, Object>();
-        dataTree.put("dataset", data.dataset());
-        dataTree.put("num_classes", data.numClasses());
-        dataTree.put("num_channels", data.numChannels());
-        dataTree.put("input_size", data.inputSize());
-        var root = new LinkedHashMap<String, Object>();
-        root.put("hyperparameters", hp);
-        root.put("data", dataTree);
-        return JSON.valueToTree(root);
+        hp.put("optimizer", optimizer.toTree());
+        return ConfigYaml.tree(hp, data.toTree());
     }
 
     /** The config as YAML text; {@link #parse} (and {@code MapModels.parse}) reads it back equal. */
     @Override
     public String toYaml() {
-        try {
-            return YAML.writeValueAsString(toTree());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise config", e);
-        }
+        return ConfigYaml.write(toTree());
     }
 
     @Override
@@ -566,12 +512,6 @@ public record GenSomConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key, stages + " stride-2 stages do not fit data.input_size " + inputSize + ": "
                     + e.getMessage());
-        }
-    }
-
-    private static void require(boolean ok, String key, String problem) {
-        if (!ok) {
-            throw new ConfigException(key, problem);
         }
     }
 }

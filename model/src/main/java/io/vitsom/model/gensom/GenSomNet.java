@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.vitsom.model.nn.ConvDecoder;
 import io.vitsom.model.nn.ConvEncoder;
+import io.vitsom.model.nn.NamedParameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -134,9 +135,7 @@ public final class GenSomNet extends AbstractBlock {
 
     /** Trained scalars of the parameters whose name starts with {@code prefix}. */
     public long trainableParameterCount(String prefix) {
-        return namedParameters().entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix) && e.getValue().requiresGradient())
-                .mapToLong(e -> e.getValue().getArray().size()).sum();
+        return NamedParameters.trainableScalars(namedParameters(), prefix);
     }
 
     public GenSomConfig config() {

@@ -11,8 +11,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.vitsom.model.config.AdamSection;
 import io.vitsom.model.infer.Assignments;
-import io.vitsom.model.map.MapTrainer;
+import io.vitsom.model.map.AdamWMapTrainer;
 import io.vitsom.model.train.AdamW;
 import io.vitsom.model.train.StepResult;
 import io.vitsom.model.train.TrainingSchedule;
@@ -43,7 +44,7 @@ import java.util.Random;
  * <p>Every step runs in its own {@link NDScope}; only parameters and optimizer state live across steps. Not
  * thread-safe.
  */
-public final class GenSomTrainer implements MapTrainer {
+public final class GenSomTrainer implements AdamWMapTrainer {
     private final GenSomModel model;
     private final GenSomConfig config;
     private final NDManager manager;
@@ -73,7 +74,7 @@ public final class GenSomTrainer implements MapTrainer {
                 decays.put(e.getKey(), 0.0);
             }
         }
-        GenSomConfig.Optimizer opt = config.optimizer();
+        AdamSection opt = config.optimizer();
         this.optimizer = new AdamW(decays, trainable, opt.beta1(), opt.beta2(), false, manager);
     }
 
@@ -191,28 +192,8 @@ public final class GenSomTrainer implements MapTrainer {
         return schedule;
     }
 
-    /** The optimizer (its moments and step count). */
+    @Override
     public AdamW optimizer() {
         return optimizer;
-    }
-
-    @Override
-    public Map<String, NDArray> optimizerMoments() {
-        return optimizer.moments();
-    }
-
-    @Override
-    public long optimizerStepCount() {
-        return optimizer.stepCount();
-    }
-
-    @Override
-    public void setOptimizerStepCount(long steps) {
-        optimizer.setStepCount(steps);
-    }
-
-    @Override
-    public void close() {
-        optimizer.close();
     }
 }

@@ -65,10 +65,7 @@ public final class ParameterFolder {
             Files.writeString(tmp.resolve(e.getKey()), e.getValue());
         }
         ObjectNode out = manifest.deepCopy();
-        ObjectNode files = out.putObject("files");
-        for (Path f : listFiles(tmp)) {
-            files.put(tmp.relativize(f).toString(), sha256(f));
-        }
+        putChecksums(out.putObject("files"), tmp);
         JSON.writeValue(tmp.resolve(MANIFEST).toFile(), out);
         if (Files.exists(dir)) {
             FileTree.deleteRecursively(dir);
@@ -101,6 +98,29 @@ public final class ParameterFolder {
         if (!files.isObject()) {
             throw new CorruptCheckpointException(dir, MANIFEST + " lists no files");
         }
+        checkFiles(dir, files);
+        return manifest;
+    }
+
+    /**
+     * Puts the SHA-256 of every file under {@code dir} into {@code files}, by its path relative to {@code dir}: the
+     * {@code files} of a manifest, written by the saved models and the training checkpoints alike so that
+     * {@link #checkFiles} verifies both.
+     */
+    public static void putChecksums(ObjectNode files, Path dir) throws IOException {
+        for (Path f : listFiles(dir)) {
+            files.put(dir.relativize(f).toString(), sha256(f));
+        }
+    }
+
+    /**
+     * Checks {@code dir} against a manifest's {@code files} ({@code relative path -> SHA-256 hex}): every listed file
+     * present with its checksum, no file besides {@link #MANIFEST} unlisted. The saved models and the training
+     * checkpoints ({@code Checkpoint.verify}) share this check, so a damaged folder of either kind is reported alike.
+     *
+     * @throws CorruptCheckpointException naming every problem found
+     */
+    public static void checkFiles(Path dir, JsonNode files) throws IOException {
         List<String> problems = new ArrayList<>();
         for (var it = files.fields(); it.hasNext(); ) {
             var e = it.next();
@@ -120,7 +140,6 @@ public final class ParameterFolder {
         if (!problems.isEmpty()) {
             throw new CorruptCheckpointException(dir, String.join("; ", problems));
         }
-        return manifest;
     }
 
     /**

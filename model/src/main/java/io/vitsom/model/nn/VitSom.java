@@ -156,15 +156,12 @@ public final class VitSom extends AbstractBlock {
 
     /** Trainable parameter count (the fixed position tables excluded), as the paper counts. */
     public long trainableParameterCount() {
-        return namedParameters().values().stream().filter(Parameter::requiresGradient)
-                .mapToLong(p -> p.getArray().size()).sum();
+        return NamedParameters.trainableScalars(namedParameters(), "");
     }
 
     /** Trainable parameter count of the parameters whose reference name starts with {@code prefix}. */
     public long trainableParameterCount(String prefix) {
-        return namedParameters().entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix) && e.getValue().requiresGradient())
-                .mapToLong(e -> e.getValue().getArray().size()).sum();
+        return NamedParameters.trainableScalars(namedParameters(), prefix);
     }
 
     public VitSomConfig config() {

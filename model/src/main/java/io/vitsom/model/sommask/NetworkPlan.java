@@ -1,5 +1,6 @@
 package io.vitsom.model.sommask;
 
+import io.vitsom.model.config.DataSection;
 import io.vitsom.model.sommask.SomMaskConfig.Activation;
 import io.vitsom.model.sommask.SomMaskConfig.MaskPosition;
 import io.vitsom.model.sommask.SomMaskConfig.Network;
@@ -103,7 +104,7 @@ public record NetworkPlan(Network network, int channels, int inputSize, int clas
             int width = config.hidden().get(i);
             hidden.add(fc && i < config.maskedLayers() ? masked.apply(width) : plain(width));
         }
-        SomMaskConfig.Data data = config.data();
+        DataSection data = config.data();
         return new NetworkPlan(config.network(), data.numChannels(), data.inputSize(), data.numClasses(),
                 config.activation(), config.mask().position(), fc ? 0 : config.conv().kernel(),
                 config.mask().patchSize(), conv, hidden, config.maskedLayers());

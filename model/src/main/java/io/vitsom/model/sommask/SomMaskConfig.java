@@ -1,10 +1,13 @@
 package io.vitsom.model.sommask;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.vitsom.model.config.ConfigException.require;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vitsom.model.config.AdamSection;
 import io.vitsom.model.config.ConfigException;
 import io.vitsom.model.config.ConfigNode;
+import io.vitsom.model.config.ConfigYaml;
+import io.vitsom.model.config.DataSection;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,18 +73,15 @@ import java.util.Set;
  * @param optimizer Adam
  * @param comparison names of the comparison arms
  * @param sigmaSweep one arm per sigma; {@code Double.POSITIVE_INFINITY} for the network without SOM
- * @param data the input
+ * @param data the input; a classifier, so at least 2 classes
  */
 public record SomMaskConfig(
         String modelArch, Network network, int totalEpochs, int batchSize, List<Integer> hidden, Conv conv,
-        int maskedLayers, Activation activation, Mask mask, Optimizer optimizer, List<String> comparison,
-        List<Double> sigmaSweep, Data data) {
+        int maskedLayers, Activation activation, Mask mask, AdamSection optimizer, List<String> comparison,
+        List<Double> sigmaSweep, DataSection data) {
 
     /** The only {@code hyperparameters.model_arch} of this record. */
     public static final String MODEL_ARCH = "som_mask";
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** {@code hyperparameters.network}. */
     public enum Network {
@@ -234,47 +234,13 @@ public record SomMaskConfig(
         }
     }
 
-    /**
-     * {@code hyperparameters.optimizer}: Adam without weight decay.
-     *
-     * @param type always {@code adam}
-     * @param learningRate constant step size
-     * @param beta1 first-moment decay
-     * @param beta2 second-moment decay
-     */
-    public record Optimizer(String type, double learningRate, double beta1, double beta2) {
-        public Optimizer {
-            require("adam".equals(type), "hyperparameters.optimizer.type", "must be adam, got '" + type + "'");
-            require(learningRate > 0 && Double.isFinite(learningRate), "hyperparameters.optimizer.learning_rate",
-                    "must be finite and > 0, got " + learningRate);
-            require(beta1 >= 0 && beta1 < 1, "hyperparameters.optimizer.beta_1", "must be in [0, 1), got " + beta1);
-            require(beta2 >= 0 && beta2 < 1, "hyperparameters.optimizer.beta_2", "must be in [0, 1), got " + beta2);
-        }
-    }
-
-    /**
-     * {@code data}.
-     *
-     * @param dataset the dataset the config was written for
-     * @param numClasses classes of the labels, >= 2
-     * @param numChannels 1 or 3
-     * @param inputSize side of the square images
-     */
-    public record Data(String dataset, int numClasses, int numChannels, int inputSize) {
-        public Data {
-            require(dataset != null && !dataset.isBlank(), "data.dataset", "must not be empty");
-            require(numClasses >= 2, "data.num_classes", "must be >= 2, got " + numClasses);
-            require(numChannels == 1 || numChannels == 3, "data.num_channels", "must be 1 or 3, got " + numChannels);
-            require(inputSize > 0, "data.input_size", "must be > 0, got " + inputSize);
-        }
-    }
-
     public SomMaskConfig {
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(activation, "activation");
         Objects.requireNonNull(mask, "mask");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(data, "data");
+        data.requireClasses(2);
         hidden = List.copyOf(hidden);
         comparison = List.copyOf(comparison);
         sigmaSweep = List.copyOf(sigmaSweep);
@@ -377,15 +343,13 @@ public record SomMaskConfig(
                 sigma(maskNode, "forward_sigma"), maskNode.integer("keep_top"), maskNode.number("keep_top_percent"),
                 maskNode.number("learning_rate"), patch);
         ConfigNode opt = hp.object("optimizer");
-        Optimizer optimizer = new Optimizer(opt.string("type"), opt.number("learning_rate"), opt.number("beta_1"),
-                opt.number("beta_2"));
+        AdamSection optimizer = AdamSection.parse(opt);
         List<Double> sweep = new ArrayList<>();
         for (String s : hp.scalarList("sigma_sweep")) {
             sweep.add(sigmaValue(s, hp.path("sigma_sweep")));
         }
         ConfigNode dataNode = root.object("data");
-        Data data = new Data(dataNode.string("dataset"), dataNode.integer("num_classes"),
-                dataNode.integer("num_channels"), dataNode.integer("input_size"));
+        DataSection data = DataSection.parse(dataNode, 2);
         SomMaskConfig config = new SomMaskConfig(arch, network, hp.integer("total_epochs"), hp.integer("batch_size"),
                 hp.intList("hidden"), conv, hp.integer("masked_layers"), hp.value("activation", Activation::fromConfig),
                 mask, optimizer, hp.scalarList("comparison"), sweep, data);
@@ -447,11 +411,6 @@ public record SomMaskConfig(
         if (network == Network.CONV_SOM) {
             maskTree.put("patch_size", mask.patchSize());
         }
-        var optTree = new LinkedHashMap<String, Object>();
-        optTree.put("type", optimizer.type());
-        optTree.put("learning_rate", optimizer.learningRate());
-        optTree.put("beta_1", optimizer.beta1());
-        optTree.put("beta_2", optimizer.beta2());
         var hp = new LinkedHashMap<String, Object>();
         hp.put("model_arch", modelArch);
         hp.put("network", network.configName());
@@ -467,32 +426,14 @@ public record SomMaskConfig(
         hp.put("masked_layers", maskedLayers);
         hp.put("activation", activation.configName());
         hp.put("mask", maskTree);
-        hp.put("optimizer", optTree);
+        hp.put("optimizer", optimizer.toTree());
         hp.put("comparison", comparison);
         hp.put("sigma_sweep", sigmaSweep.stream().map(SomMaskConfig::sigmaYaml).toList());
-        var dataTree = new LinkedHashMap<String, Object>();
-        dataTree.put("dataset", data.dataset());
-        dataTree.put("num_classes", data.numClasses());
-        dataTree.put("num_channels", data.numChannels());
-        dataTree.put("input_size", data.inputSize());
-        var root = new LinkedHashMap<String, Object>();
-        root.put("hyperparameters", hp);
-        root.put("data", dataTree);
-        return JSON.valueToTree(root);
+        return ConfigYaml.tree(hp, data.toTree());
     }
 
     /** The config as YAML text; {@link #parse} reads it back equal. */
     public String toYaml() {
-        try {
-            return YAML.writeValueAsString(toTree());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise config", e);
-        }
-    }
-
-    private static void require(boolean ok, String key, String problem) {
-        if (!ok) {
-            throw new ConfigException(key, problem);
-        }
+        return ConfigYaml.write(toTree());
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.vitsom.model.config.AdamSection;
 import io.vitsom.model.data.ImageSet;
 import io.vitsom.model.nn.Autograd;
 import io.vitsom.model.train.AdamW;
@@ -58,7 +59,7 @@ public final class SomMaskTrainer implements AutoCloseable {
      * @param optimizer Adam's settings
      * @param manager owns the optimizer state
      */
-    public SomMaskTrainer(SomMaskNet net, SomMaskConfig.Optimizer optimizer, NDManager manager) {
+    public SomMaskTrainer(SomMaskNet net, AdamSection optimizer, NDManager manager) {
         this.net = Objects.requireNonNull(net, "net");
         this.manager = Objects.requireNonNull(manager, "manager");
         this.parameterStore = new ParameterStore(manager, false);

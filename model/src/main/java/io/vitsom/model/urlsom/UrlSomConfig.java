@@ -1,10 +1,12 @@
 package io.vitsom.model.urlsom;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.vitsom.model.config.ConfigException.require;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vitsom.model.config.ConfigException;
 import io.vitsom.model.config.ConfigNode;
+import io.vitsom.model.config.ConfigYaml;
+import io.vitsom.model.config.DataSection;
 import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
@@ -77,14 +79,11 @@ import java.util.Objects;
  */
 public record UrlSomConfig(
         String modelArch, int totalEpochs, int batchSize, double gamma, int earlyStoppingPatience,
-        MapLayer map, Backbone backbone, Optimizer optimizer, ViewAugment augment, Data data)
+        MapLayer map, Backbone backbone, Optimizer optimizer, ViewAugment augment, DataSection data)
         implements MapModelConfig {
 
     /** The only {@code hyperparameters.model_arch} of this record. */
     public static final String MODEL_ARCH = "url_som";
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Settings of {@code hyperparameters.map}.
@@ -291,23 +290,6 @@ public record UrlSomConfig(
         }
     }
 
-    /**
-     * Settings of {@code data}.
-     *
-     * @param dataset the dataset the config was written for
-     * @param numClasses classes of its labels (0: URL-SOM never reads labels)
-     * @param numChannels 1 or 3
-     * @param inputSize side of the square images
-     */
-    public record Data(String dataset, int numClasses, int numChannels, int inputSize) {
-        public Data {
-            require(dataset != null && !dataset.isBlank(), "data.dataset", "must not be empty");
-            require(numClasses >= 0, "data.num_classes", "must be >= 0, got " + numClasses);
-            require(numChannels == 1 || numChannels == 3, "data.num_channels", "must be 1 or 3, got " + numChannels);
-            require(inputSize > 0, "data.input_size", "must be > 0, got " + inputSize);
-        }
-    }
-
     public UrlSomConfig {
         Objects.requireNonNull(map, "map");
         Objects.requireNonNull(backbone, "backbone");
@@ -353,8 +335,7 @@ public record UrlSomConfig(
         Optimizer optimizer = new Optimizer(opt.string("type"), opt.number("beta_1"), opt.number("beta_2"),
                 opt.numberList("warmup_lr"), opt.intList("warmup_epochs"));
         ViewAugment augment = augment(aug);
-        Data data = new Data(dataNode.string("dataset"), dataNode.integer("num_classes"),
-                dataNode.integer("num_channels"), dataNode.integer("input_size"));
+        DataSection data = DataSection.parse(dataNode);
         UrlSomConfig config = new UrlSomConfig(hp.string("model_arch"), hp.integer("total_epochs"),
                 hp.integer("batch_size"), hp.number("gamma"), hp.integer("early_stopping_patience"), map, backbone,
                 optimizer, augment, data);
@@ -449,25 +430,13 @@ public record UrlSomConfig(
         hp.put("backbone", backboneTree);
         hp.put("optimizer", optTree);
         hp.put("augment", augTree);
-        var dataTree = new LinkedHashMap<String, Object>();
-        dataTree.put("dataset", data.dataset());
-        dataTree.put("num_classes", data.numClasses());
-        dataTree.put("num_channels", data.numChannels());
-        dataTree.put("input_size", data.inputSize());
-        var root = new LinkedHashMap<String, Object>();
-        root.put("hyperparameters", hp);
-        root.put("data", dataTree);
-        return JSON.valueToTree(root);
+        return ConfigYaml.tree(hp, data.toTree());
     }
 
     /** The config as YAML text; {@link #parse} (and {@code MapModels.parse}) reads it back equal. */
     @Override
     public String toYaml() {
-        try {
-            return YAML.writeValueAsString(toTree());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise config", e);
-        }
+        return ConfigYaml.write(toTree());
     }
 
     @Override
@@ -513,11 +482,5 @@ public record UrlSomConfig(
     public UrlSomConfig withBatchSize(int batch) {
         return new UrlSomConfig(modelArch, totalEpochs, batch, gamma, earlyStoppingPatience, map, backbone, optimizer,
                 augment, data);
-    }
-
-    private static void require(boolean ok, String key, String problem) {
-        if (!ok) {
-            throw new ConfigException(key, problem);
-        }
     }
 }

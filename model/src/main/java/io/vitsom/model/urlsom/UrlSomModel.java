@@ -156,13 +156,7 @@ public final class UrlSomModel implements MapModel {
     }
 
     private void requireImages(float[] images, int count) {
-        Objects.requireNonNull(images, "images");
-        int per = config().imageFloats();
-        if (count < 0 || images.length != (long) count * per) {
-            int s = config().inputSize();
-            throw new IllegalArgumentException("expected " + count + " images of " + config().numChannels() + "x" + s
-                    + "x" + s + " (" + (long) count * per + " floats), got " + images.length + " floats");
-        }
+        config().data().requireImages(images, count);
     }
 
     /** The projection's weight, row-major {@code [units, D]}: row {@code k} is what unit {@code k} responds to. */

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.vitsom.model.nn.NamedParameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -105,9 +106,7 @@ public final class UrlSomNet extends AbstractBlock {
 
     /** Trained scalars of the parameters whose name starts with {@code prefix}. */
     public long trainableParameterCount(String prefix) {
-        return namedParameters().entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix) && e.getValue().requiresGradient())
-                .mapToLong(e -> e.getValue().getArray().size()).sum();
+        return NamedParameters.trainableScalars(namedParameters(), prefix);
     }
 
     public UrlSomConfig config() {

@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import io.vitsom.model.map.MapTrainer;
+import io.vitsom.model.map.AdamWMapTrainer;
 import io.vitsom.model.train.AdamW;
 import io.vitsom.model.train.StepResult;
 import io.vitsom.model.train.TrainingSchedule;
@@ -33,7 +33,7 @@ import java.util.Objects;
  * <p>Every step runs in its own {@link NDScope}; only the parameters and the optimizer state live across steps.
  * Not thread-safe.
  */
-public final class UrlSomTrainer implements MapTrainer {
+public final class UrlSomTrainer implements AdamWMapTrainer {
     private final UrlSomModel model;
     private final UrlSomConfig config;
     private final NDManager manager;
@@ -160,28 +160,8 @@ public final class UrlSomTrainer implements MapTrainer {
         return schedule;
     }
 
-    /** The optimizer (its weight decays, moments and step count). */
+    @Override
     public AdamW optimizer() {
         return optimizer;
-    }
-
-    @Override
-    public Map<String, NDArray> optimizerMoments() {
-        return optimizer.moments();
-    }
-
-    @Override
-    public long optimizerStepCount() {
-        return optimizer.stepCount();
-    }
-
-    @Override
-    public void setOptimizerStepCount(long steps) {
-        optimizer.setStepCount(steps);
-    }
-
-    @Override
-    public void close() {
-        optimizer.close();
     }
 }

@@ -1,10 +1,13 @@
 package io.vitsom.model.vae;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.vitsom.model.config.ConfigException.require;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vitsom.model.config.AdamSection;
 import io.vitsom.model.config.ConfigException;
 import io.vitsom.model.config.ConfigNode;
+import io.vitsom.model.config.ConfigYaml;
+import io.vitsom.model.config.DataSection;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -58,13 +61,10 @@ import java.util.Objects;
  */
 public record VaeConfig(String modelArch, int totalEpochs, int batchSize, int latentDim, double beta,
                         Reconstruction reconstruction, List<Integer> encoderWidths, List<Integer> decoderWidths,
-                        Optimizer optimizer, Data data) {
+                        AdamSection optimizer, DataSection data) {
 
     /** The only {@code hyperparameters.model_arch} of this record. */
     public static final String MODEL_ARCH = "vae";
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * The reconstruction term ({@code hyperparameters.reconstruction}), summed over the pixels of an image so that
@@ -99,41 +99,6 @@ public record VaeConfig(String modelArch, int totalEpochs, int batchSize, int la
                 }
             }
             throw new IllegalArgumentException("must be bce or mse, got '" + name + "'");
-        }
-    }
-
-    /**
-     * Settings of {@code hyperparameters.optimizer}: Adam at a constant learning rate.
-     *
-     * @param type always {@code adam}
-     * @param learningRate > 0
-     * @param beta1 first-moment decay in [0, 1)
-     * @param beta2 second-moment decay in [0, 1)
-     */
-    public record Optimizer(String type, double learningRate, double beta1, double beta2) {
-        public Optimizer {
-            require("adam".equals(type), "hyperparameters.optimizer.type", "must be adam, got '" + type + "'");
-            require(learningRate > 0 && Double.isFinite(learningRate), "hyperparameters.optimizer.learning_rate",
-                    "must be finite and > 0, got " + learningRate);
-            require(beta1 >= 0 && beta1 < 1, "hyperparameters.optimizer.beta_1", "must be in [0, 1), got " + beta1);
-            require(beta2 >= 0 && beta2 < 1, "hyperparameters.optimizer.beta_2", "must be in [0, 1), got " + beta2);
-        }
-    }
-
-    /**
-     * Settings of {@code data}.
-     *
-     * @param dataset the dataset the config was written for
-     * @param numClasses classes of its labels (0: the VAE never reads labels)
-     * @param numChannels 1 or 3
-     * @param inputSize side of the square images
-     */
-    public record Data(String dataset, int numClasses, int numChannels, int inputSize) {
-        public Data {
-            require(dataset != null && !dataset.isBlank(), "data.dataset", "must not be empty");
-            require(numClasses >= 0, "data.num_classes", "must be >= 0, got " + numClasses);
-            require(numChannels == 1 || numChannels == 3, "data.num_channels", "must be 1 or 3, got " + numChannels);
-            require(inputSize > 0, "data.input_size", "must be > 0, got " + inputSize);
         }
     }
 
@@ -176,10 +141,8 @@ public record VaeConfig(String modelArch, int totalEpochs, int batchSize, int la
         ConfigNode decoder = hp.object("decoder");
         ConfigNode opt = hp.object("optimizer");
         ConfigNode dataNode = root.object("data");
-        Optimizer optimizer = new Optimizer(opt.string("type"), opt.number("learning_rate"), opt.number("beta_1"),
-                opt.number("beta_2"));
-        Data data = new Data(dataNode.string("dataset"), dataNode.integer("num_classes"),
-                dataNode.integer("num_channels"), dataNode.integer("input_size"));
+        AdamSection optimizer = AdamSection.parse(opt);
+        DataSection data = DataSection.parse(dataNode);
         VaeConfig config = new VaeConfig(hp.string("model_arch"), hp.integer("total_epochs"), hp.integer("batch_size"),
                 hp.integer("latent_dim"), hp.number("beta"), hp.value("reconstruction", Reconstruction::fromConfig),
                 encoder.intList("widths"), decoder.intList("widths"), optimizer, data);
@@ -191,11 +154,6 @@ public record VaeConfig(String modelArch, int totalEpochs, int batchSize, int la
 
     /** The config as a tree in its YAML layout (manifests and {@link #toYaml}). */
     public ObjectNode toTree() {
-        var opt = new LinkedHashMap<String, Object>();
-        opt.put("type", optimizer.type());
-        opt.put("learning_rate", optimizer.learningRate());
-        opt.put("beta_1", optimizer.beta1());
-        opt.put("beta_2", optimizer.beta2());
         var hp = new LinkedHashMap<String, Object>();
         hp.put("model_arch", modelArch);
         hp.put("total_epochs", totalEpochs);
@@ -205,25 +163,13 @@ public record VaeConfig(String modelArch, int totalEpochs, int batchSize, int la
         hp.put("reconstruction", reconstruction.configName());
         hp.put("encoder", Map.of("widths", encoderWidths));
         hp.put("decoder", Map.of("widths", decoderWidths));
-        hp.put("optimizer", opt);
-        var dataTree = new LinkedHashMap<String, Object>();
-        dataTree.put("dataset", data.dataset());
-        dataTree.put("num_classes", data.numClasses());
-        dataTree.put("num_channels", data.numChannels());
-        dataTree.put("input_size", data.inputSize());
-        var root = new LinkedHashMap<String, Object>();
-        root.put("hyperparameters", hp);
-        root.put("data", dataTree);
-        return JSON.valueToTree(root);
+        hp.put("optimizer", optimizer.toTree());
+        return ConfigYaml.tree(hp, data.toTree());
     }
 
     /** The config as YAML text; {@link #parse} reads it back equal. */
     public String toYaml() {
-        try {
-            return YAML.writeValueAsString(toTree());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise config", e);
-        }
+        return ConfigYaml.write(toTree());
     }
 
     /** Channels of the images. */
@@ -238,7 +184,7 @@ public record VaeConfig(String modelArch, int totalEpochs, int batchSize, int la
 
     /** Floats per image: {@code C * S * S}. */
     public int imageFloats() {
-        return data.numChannels() * data.inputSize() * data.inputSize();
+        return data.imageFloats();
     }
 
     /** The encoder widths as the array {@code ConvEncoder} takes. */
@@ -249,11 +195,5 @@ public record VaeConfig(String modelArch, int totalEpochs, int batchSize, int la
     /** The decoder widths as the array {@code ConvDecoder} takes. */
     int[] decoderWidthArray() {
         return decoderWidths.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static void require(boolean ok, String key, String problem) {
-        if (!ok) {
-            throw new ConfigException(key, problem);
-        }
     }
 }

@@ -214,12 +214,6 @@ public final class VaeModel implements AutoCloseable {
     }
 
     void requireImages(float[] images, int count) {
-        Objects.requireNonNull(images, "images");
-        int per = config().imageFloats();
-        if (count < 0 || images.length != (long) count * per) {
-            int s = config().inputSize();
-            throw new IllegalArgumentException("expected " + count + " images of " + config().numChannels() + "x" + s
-                    + "x" + s + " (" + (long) count * per + " floats), got " + images.length + " floats");
-        }
+        config().data().requireImages(images, count);
     }
 }

@@ -14,6 +14,7 @@ import ai.djl.util.PairList;
 import io.vitsom.model.nn.ConvDecoder;
 import io.vitsom.model.nn.ConvEncoder;
 import io.vitsom.model.nn.Initializers;
+import io.vitsom.model.nn.NamedParameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -152,9 +153,7 @@ public final class VaeNet extends AbstractBlock {
 
     /** Trained scalars of the parameters whose name starts with {@code prefix} ({@code ""}: all). */
     public long trainableParameterCount(String prefix) {
-        return namedParameters().entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix) && e.getValue().requiresGradient())
-                .mapToLong(e -> e.getValue().getArray().size()).sum();
+        return NamedParameters.trainableScalars(namedParameters(), prefix);
     }
 
     /** The config it was built from. */

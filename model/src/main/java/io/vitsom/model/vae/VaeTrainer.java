@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.vitsom.model.config.AdamSection;
 import io.vitsom.model.train.AdamW;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class VaeTrainer implements AutoCloseable {
                 noDecay.put(e.getKey(), 0.0);
             }
         }
-        VaeConfig.Optimizer opt = config.optimizer();
+        AdamSection opt = config.optimizer();
         this.optimizer = new AdamW(noDecay, trainable, opt.beta1(), opt.beta2(), true, manager);
         this.noise = new Random(seed);
     }

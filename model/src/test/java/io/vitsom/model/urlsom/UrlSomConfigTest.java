@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vitsom.model.config.ConfigException;
+import io.vitsom.model.config.DataSection;
 import io.vitsom.model.map.MapModels;
 import io.vitsom.model.som.Topology;
 import java.util.List;
@@ -41,7 +42,7 @@ class UrlSomConfigTest {
         assertThat(c.backbone().activation()).isEqualTo(UrlSomConfig.Activation.ELU);
         assertThat(c.optimizer().warmupLr()).containsExactly(0.0001, 0.0005, 0.001);
         assertThat(c.augment()).isEqualTo(ViewAugment.paper());
-        assertThat(c.data()).isEqualTo(new UrlSomConfig.Data("cifar-10", 0, 3, 32));
+        assertThat(c.data()).isEqualTo(new DataSection("cifar-10", 0, 3, 32));
     }
 
     @Test

@@ -3,7 +3,9 @@ package io.vitsom.model.vae;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitsom.model.config.AdamSection;
 import io.vitsom.model.config.ConfigException;
+import io.vitsom.model.config.DataSection;
 import org.junit.jupiter.api.Test;
 
 class VaeConfigTest {
@@ -19,8 +21,8 @@ class VaeConfigTest {
         assertThat(c.reconstruction()).isEqualTo(VaeConfig.Reconstruction.BCE);
         assertThat(c.encoderWidths()).containsExactly(32, 64);
         assertThat(c.decoderWidths()).containsExactly(64, 32);
-        assertThat(c.optimizer()).isEqualTo(new VaeConfig.Optimizer("adam", 0.001, 0.9, 0.999));
-        assertThat(c.data()).isEqualTo(new VaeConfig.Data("fashion-mnist", 0, 1, 28));
+        assertThat(c.optimizer()).isEqualTo(new AdamSection("adam", 0.001, 0.9, 0.999));
+        assertThat(c.data()).isEqualTo(new DataSection("fashion-mnist", 0, 1, 28));
         assertThat(c.imageFloats()).isEqualTo(784);
     }
 
