@@ -35,8 +35,6 @@ import picocli.CommandLine.Spec;
 public final class GenerateCommand implements Callable<Integer> {
     /** Most images one call draws: enough for any FID-style evaluation set, few enough to stay minutes. */
     static final int MAX_COUNT = 10_000;
-    /** Provenance key where the generative benchmark records the sigma it sampled with. */
-    static final String GENERATION_SIGMA = "generation_sigma";
     /** Pixels per image pixel on the contact sheet and the grid: 28x28 images are small on a screen. */
     private static final int SHEET_SCALE = 2;
     private static final int SHEET_GAP = 2;
@@ -54,7 +52,7 @@ public final class GenerateCommand implements Callable<Integer> {
     int count;
 
     @Option(names = "--sigma", description = "standard deviation of the noise added to the unit's prototype; 0 "
-            + "decodes the prototype itself (default: the " + GENERATION_SIGMA + " the checkpoint records)")
+            + "decodes the prototype itself (default: the " + UnitSampler.GENERATION_SIGMA + " the checkpoint records)")
     Double sigma;
 
     @Option(names = "--grid", description = "also write grid.png: every unit's decoded prototype, laid out as the map")
@@ -157,9 +155,9 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     private double recordedSigma(JsonNode provenance) {
-        JsonNode recorded = provenance == null ? null : provenance.get(GENERATION_SIGMA);
+        JsonNode recorded = provenance == null ? null : provenance.get(UnitSampler.GENERATION_SIGMA);
         if (recorded == null || !recorded.isNumber()) {
-            throw usage("--sigma is required: " + checkpoint + " records no " + GENERATION_SIGMA
+            throw usage("--sigma is required: " + checkpoint + " records no " + UnitSampler.GENERATION_SIGMA
                     + " (the generative benchmark records the one it sampled with)");
         }
         return recorded.asDouble();

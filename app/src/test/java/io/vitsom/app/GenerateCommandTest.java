@@ -11,6 +11,7 @@ import io.vitsom.model.data.DecodedImage;
 import io.vitsom.model.data.ImageCodec;
 import io.vitsom.model.map.MapModel;
 import io.vitsom.model.map.MapModels;
+import io.vitsom.model.map.UnitSampler;
 import io.vitsom.model.vae.VaeConfig;
 import io.vitsom.model.vae.VaeModel;
 import io.vitsom.stream.testing.Fixtures;
@@ -70,7 +71,7 @@ class GenerateCommandTest {
     @BeforeAll
     static void writeCheckpoints() throws Exception {
         genSom = genSomCheckpoint(dir.resolve("gen-som"), null);
-        ObjectNode provenance = new ObjectMapper().createObjectNode().put(GenerateCommand.GENERATION_SIGMA, 0.5);
+        ObjectNode provenance = new ObjectMapper().createObjectNode().put(UnitSampler.GENERATION_SIGMA, 0.5);
         genSomWithSigma = genSomCheckpoint(dir.resolve("gen-som-sigma"), provenance);
         vitSom = Fixtures.tinyCheckpoint(dir.resolve("vit-som"), 1, 10);
         vae = dir.resolve("vae");

@@ -11,6 +11,7 @@ import io.vitsom.model.gensom.GenSomSchedule;
 import io.vitsom.model.infer.Assignments;
 import io.vitsom.model.map.MapModels;
 import io.vitsom.model.map.MapTrainer;
+import io.vitsom.model.map.UnitSampler;
 import io.vitsom.model.metrics.ClusteringMetrics;
 import io.vitsom.model.render.MapImages;
 import io.vitsom.model.som.SomGrid;
@@ -193,7 +194,7 @@ final class GenSomArm implements GenerativeArm {
 
     @Override
     public void save(Path dir, long seed, ObjectNode provenance) throws IOException {
-        provenance.put("generation_sigma", sigma);
+        provenance.put(UnitSampler.GENERATION_SIGMA, sigma);
         Checkpoint.save(dir, trainer, seed, provenance);
     }
 

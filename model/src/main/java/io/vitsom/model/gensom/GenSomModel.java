@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.vitsom.model.infer.Assignments;
 import io.vitsom.model.map.MapModel;
+import io.vitsom.model.map.PrototypeReseeding;
 import io.vitsom.model.map.UnitSampler;
 import io.vitsom.model.nn.Autograd;
 import io.vitsom.model.train.TrainingSchedule;
@@ -28,7 +29,7 @@ import java.util.Random;
  * <p>Inference runs the network with autograd off, in chunks of {@value #CHUNK} images, each in its own
  * {@link NDScope}. Bound to the {@link NDManager} that owns the parameters; not thread-safe.
  */
-public final class GenSomModel implements MapModel, UnitSampler {
+public final class GenSomModel implements MapModel, UnitSampler, PrototypeReseeding {
     /** Images (or latents) per inference forward pass. */
     static final int CHUNK = 256;
 
@@ -168,6 +169,23 @@ public final class GenSomModel implements MapModel, UnitSampler {
     /** The autoencoder's own reconstructions {@code D(v_attn)} of {@code count} images, {@code [count, C, H, W]}. */
     public float[] reconstructLatent(float[] images, int count) {
         return decode(latents(images, count), count);
+    }
+
+    /**
+     * Moves each {@code units[k]}'s prototype to the attended latent of image {@code k}: the continual learner's
+     * upkeep re-seeds dead units this way. The codebook is the map, so a re-seeded unit answers at once to images
+     * like its new one.
+     */
+    @Override
+    public void reseed(int[] units, float[] images) {
+        int dim = prototypeDim();
+        float[] latents = latents(images, units.length);
+        float[] w = codebook.weights();
+        for (int k = 0; k < units.length; k++) {
+            Objects.checkIndex(units[k], config().units());
+            System.arraycopy(latents, k * dim, w, units[k] * dim, dim);
+        }
+        codebook.setWeights(w);
     }
 
     /** The codebook, row-major {@code [units, latent_dim]}. */

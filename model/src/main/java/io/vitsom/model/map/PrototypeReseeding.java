@@ -2,8 +2,8 @@ package io.vitsom.model.map;
 
 /**
  * A map model whose units are prototypes in a latent space that images can be placed at: the continual learner's
- * upkeep re-seeds dead units from recent high-error images through it. ViT-SOM has it; URL-SOM, whose units are
- * outputs of a softmax, has not.
+ * upkeep re-seeds dead units from recent high-error images through it. ViT-SOM and Gen-SOM-Attn have it; URL-SOM,
+ * whose units are outputs of a softmax, has not.
  */
 public interface PrototypeReseeding {
     /**

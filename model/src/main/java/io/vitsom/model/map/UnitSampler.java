@@ -10,6 +10,12 @@ import java.util.Random;
  */
 public interface UnitSampler {
     /**
+     * The checkpoint provenance key under which a benchmark records the sigma its samples were scored with, so that
+     * {@code vitsom generate} draws like the benchmark did when no sigma is given.
+     */
+    String GENERATION_SIGMA = "generation_sigma";
+
+    /**
      * {@code count} new images drawn around {@code unit}'s prototype with noise of standard deviation {@code sigma}
      * (0 decodes the prototype itself), each {@code [C*H*W]} floats in [0, 1] in the config's input layout. The noise
      * comes from {@code random} only, so a seeded generator gives the same images again.

@@ -83,6 +83,35 @@ class GenSomModelTest {
     }
 
     @Test
+    void aReseededUnitTakesItsImagesLatentAndWinsThatImage() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            GenSomModel model = tiny(manager, 4);
+            float[] images = GenSomTestConfigs.images(2, 5);
+            float[] before = model.prototypes();
+            int[] units = {7, 2};
+            model.reseed(units, images);
+            float[] latents = model.latents(images, 2);
+            float[] after = model.prototypes();
+            for (int k = 0; k < units.length; k++) {
+                assertThat(Arrays.copyOfRange(after, units[k] * 8, units[k] * 8 + 8))
+                        .containsExactly(Arrays.copyOfRange(latents, k * 8, k * 8 + 8), within(1e-6f));
+            }
+            // Every other unit keeps its prototype.
+            for (int u = 0; u < 9; u++) {
+                if (u != 7 && u != 2) {
+                    assertThat(Arrays.copyOfRange(after, u * 8, u * 8 + 8))
+                            .containsExactly(Arrays.copyOfRange(before, u * 8, u * 8 + 8));
+                }
+            }
+            Assignments a = model.assign(images, 2);
+            assertThat(a.bmu()).containsExactly(7, 2);
+            assertThat(a.distance()[0]).isLessThan(1e-3f);
+            assertThatThrownBy(() -> model.reseed(new int[] {9}, Arrays.copyOf(images, 784)))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
     void trainingStepsLowerTheMseAndMoveTheCodebook() {
         try (NDManager manager = NDManager.newBaseManager()) {
             GenSomModel model = tiny(manager, 4);
