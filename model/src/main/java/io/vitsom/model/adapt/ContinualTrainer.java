@@ -1,24 +1,17 @@
 package io.vitsom.model.adapt;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.drift.DriftEvent;
 import io.vitsom.model.drift.MapSignalMonitor;
 import io.vitsom.model.map.MapModel;
 import io.vitsom.model.map.MapModelConfig;
-import io.vitsom.model.map.MapModels;
 import io.vitsom.model.map.MapTrainer;
 import io.vitsom.model.map.PrototypeReseeding;
 import io.vitsom.model.infer.Assignments;
 import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.train.StepResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,46 +25,30 @@ import java.util.Optional;
  * {@code bench-drift} both train through this class, so what the benchmark measures is what the service does.
  *
  * <p>Its state beyond the model and optimizer (reservoir, plasticity, novelty gate, counters, shadow map) goes
- * into the model's checkpoint through {@link #checkpointExtra()} and comes back with {@link #restore}. Not
- * thread-safe: one caller, the training thread.
+ * into the model's checkpoint through {@link #checkpointExtra()} and comes back with {@link #restore}; the
+ * {@link ContinualState} holds it and its layout, the {@link ShadowMap} the candidate. Not thread-safe: one caller,
+ * the training thread.
  */
 public final class ContinualTrainer implements AutoCloseable {
     /** Folder of a checkpoint holding this class's state. */
     public static final String STATE_DIR = "adapt";
     /** Folder of a checkpoint holding the shadow map. */
     public static final String SHADOW_DIR = "shadow";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** Fresh images over which the live and shadow maps' quality is averaged for the promotion rule. */
-    private static final double QUALITY_WINDOW = 2_000;
 
     private final AdaptationConfig config;
     private final MapModelConfig model;
-    private final NDManager manager;
-    private final long seed;
     private final long horizonImages;
     /** Steps of the organisation horizon, the same for the live and the shadow map. */
     private final long horizonSteps;
     private final int imageBytes;
-    private MapTrainer live;
-    private PlasticityController plasticity;
-    private MapTrainer shadow;
-    private PlasticityController shadowPlasticity;
-    private long shadowStarts;
+    private final ContinualState state;
+    private final ShadowMap shadow;
+    private final MapSignalMonitor monitor;
+    private final UnitUpkeep upkeep;
+    private ShadowMap.Contender live;
     private boolean promotedSincePublished;
     /** The organisation horizon is over; the detectors are armed from then on. */
     private boolean organised;
-    private RehearsalReservoir reservoir;
-    private NoveltyGate gate;
-    private final MapSignalMonitor monitor;
-    private final UnitUpkeep upkeep;
-    private final MapQuality liveQuality = new MapQuality();
-    private final MapQuality shadowQuality = new MapQuality();
-    private long freshImages;
-    private long rehearsedImages;
-    private long novelImages;
-    private long reseededUnits;
-    private long detections;
-    private long shadowImages;
     private float[] lastBatch;
     private int lastBatchSize;
 
@@ -110,8 +87,7 @@ public final class ContinualTrainer implements AutoCloseable {
     public ContinualTrainer(MapModel model, NDManager manager, AdaptationConfig config, long horizonImages, long seed) {
         this.config = Objects.requireNonNull(config, "config");
         this.model = model.config();
-        this.manager = Objects.requireNonNull(manager, "manager");
-        this.seed = seed;
+        Objects.requireNonNull(manager, "manager");
         this.horizonImages = horizonImages;
         this.horizonSteps = model.streamingSchedule(horizonImages).horizonSteps();
         this.imageBytes = this.model.imageFloats();
@@ -119,12 +95,9 @@ public final class ContinualTrainer implements AutoCloseable {
             throw new IllegalArgumentException("upkeep re-seeds prototypes, which a " + this.model.modelArch()
                     + " model does not have; run it with --upkeep off");
         }
-        this.plasticity = new PlasticityController(config.plasticity());
-        this.live = trainer(model, plasticity);
-        AdaptationConfig.Rehearsal r = config.rehearsal();
-        this.reservoir = new RehearsalReservoir(r.capacity(), r.maxBytes(), imageBytes, seed ^ 0x5eed5eedL);
-        AdaptationConfig.Quarantine q = config.quarantine();
-        this.gate = new NoveltyGate(q.quantile(), q.factor(), q.window(), q.warmupImages());
+        this.live = contender(model);
+        this.state = new ContinualState(config, imageBytes, seed);
+        this.shadow = new ShadowMap(this.model, manager, config.shadow(), seed, this::contender);
         SomGrid grid = model.grid();
         this.monitor = new MapSignalMonitor(config.detection(), grid);
         this.upkeep = new UnitUpkeep(grid.units(), config.upkeep().windowImages(), config.upkeep().candidates(),
@@ -136,9 +109,12 @@ public final class ContinualTrainer implements AutoCloseable {
         monitor.quietUntil(Long.MAX_VALUE);
     }
 
-    private MapTrainer trainer(MapModel m, PlasticityController controller) {
+    private ShadowMap.Contender contender(MapModel m) {
+        PlasticityController controller = new PlasticityController(config.plasticity());
         // One pseudo-epoch per step: a fresh map's encoder learns at full rate within seconds (StreamingSchedule).
-        return m.newTrainer(new AdaptiveSchedule(m.streamingSchedule(horizonImages), config.maintenance(), controller));
+        MapTrainer trainer = m.newTrainer(
+                new AdaptiveSchedule(m.streamingSchedule(horizonImages), config.maintenance(), controller));
+        return new ShadowMap.Contender(trainer, controller, new ShadowMap.Quality());
     }
 
     /**
@@ -161,11 +137,12 @@ public final class ContinualTrainer implements AutoCloseable {
         float[] fresh = toFloats(pixels, count);
         List<Novel> novel = new ArrayList<>();
         int[] trained = quarantine(fresh, count, exempt, novel);
-        novelImages += novel.size();
+        state.quarantined(novel.size());
         if (trained.length == 0) {
             return new Outcome(null, trained, novel, 0, List.of(), 0, null);
         }
         int n = trained.length;
+        RehearsalReservoir reservoir = state.reservoir();
         int rehearsed = config.rehearsal().fill(n, model.batchSize(), reservoir.size());
         float[] batch = new float[(n + rehearsed) * imageBytes];
         for (int k = 0; k < n; k++) {
@@ -175,9 +152,8 @@ public final class ContinualTrainer implements AutoCloseable {
             reservoir.sample(rehearsed, batch, n * imageBytes, null, 0);
         }
         advanceClocks();
-        StepResult step = live.step(batch, n + rehearsed);
-        freshImages += n;
-        rehearsedImages += rehearsed;
+        StepResult step = live.trainer().step(batch, n + rehearsed);
+        state.trained(n, rehearsed);
         if (config.rehearsal().enabled()) {
             for (int k : trained) {
                 byte[] one = new byte[imageBytes];
@@ -185,12 +161,10 @@ public final class ContinualTrainer implements AutoCloseable {
                 reservoir.offer(one, null);
             }
         }
-        liveQuality.add(step.bmus(), step.secondBmus(), step.bmuDistances(), n, grid());
+        live.quality().add(step.bmus(), step.secondBmus(), step.bmuDistances(), n, grid());
         String shadowAction = null;
-        if (shadow != null) {
-            StepResult s = shadow.step(batch, n + rehearsed);
-            shadowImages += n;
-            shadowQuality.add(s.bmus(), s.secondBmus(), s.bmuDistances(), n, grid());
+        if (shadow.running()) {
+            shadow.step(batch, n + rehearsed, n, grid());
             if (config.shadow().autoPromote() && promotable()) {
                 promote();
                 shadowAction = "promoted";
@@ -203,7 +177,7 @@ public final class ContinualTrainer implements AutoCloseable {
         List<DriftEvent> events = monitor.observe(step.bmus(), step.secondBmus(), step.bmuDistances(), n);
         if (!events.isEmpty()) {
             answer(events);
-            if (shadow == null && config.shadow().onDrift()) {
+            if (!shadow.running() && config.shadow().onDrift()) {
                 startShadow();
                 shadowAction = "started";
             }
@@ -220,15 +194,13 @@ public final class ContinualTrainer implements AutoCloseable {
      * drift on a stationary feed (on MNIST the quantization error rose by a fifth after the temperature's floor).
      */
     private boolean organised() {
-        return live.stepCount() >= horizonSteps;
+        return live.trainer().stepCount() >= horizonSteps;
     }
 
     /** Plasticity anneals over fresh images, the unit the detectors and the drift benchmark count in. */
     private void advanceClocks() {
-        plasticity.advanceTo(freshImages);
-        if (shadowPlasticity != null) {
-            shadowPlasticity.advanceTo(freshImages);
-        }
+        live.plasticity().advanceTo(state.freshImages());
+        shadow.advanceTo(state.freshImages());
     }
 
     private int[] quarantine(float[] fresh, int count, boolean[] exempt, List<Novel> novel) {
@@ -240,7 +212,8 @@ public final class ContinualTrainer implements AutoCloseable {
             return all;
         }
         // An inference pass before the step: the decision must come before the image can move the map.
-        Assignments a = live.map().assign(fresh, count);
+        Assignments a = live.trainer().map().assign(fresh, count);
+        NoveltyGate gate = state.gate();
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             double d = a.distance()[i];
@@ -257,9 +230,9 @@ public final class ContinualTrainer implements AutoCloseable {
     }
 
     private void answer(List<DriftEvent> events) {
-        detections += events.size();
+        state.detected(events.size());
         advanceClocks();
-        plasticity.boost();
+        live.plasticity().boost();
         // While the re-heated map follows the new feed its signals move by design; the detectors wait it out.
         long quiet = config.plasticity().enabled()
                 ? config.plasticity().annealImages() : config.detection().calibrationImages();
@@ -282,8 +255,8 @@ public final class ContinualTrainer implements AutoCloseable {
             for (int k = 0; k < count; k++) {
                 System.arraycopy(seeds.get(k), 0, images, k * imageBytes, imageBytes);
             }
-            ((PrototypeReseeding) live.map()).reseed(java.util.Arrays.copyOf(dead, count), images);
-            reseededUnits += count;
+            ((PrototypeReseeding) live.trainer().map()).reseed(java.util.Arrays.copyOf(dead, count), images);
+            state.reseeded(count);
         }
         upkeep.nextWindow();
         return count;
@@ -305,22 +278,12 @@ public final class ContinualTrainer implements AutoCloseable {
 
     /** Starts a fresh candidate map beside the live one (replacing a running one). */
     public void startShadow() {
-        if (shadow != null) {
-            shadow.close();
-        }
-        Engine.getInstance().setRandomSeed((int) (seed + 1 + shadowStarts++));
-        MapModel fresh = MapModels.create(model, manager);
-        shadowPlasticity = new PlasticityController(config.plasticity());
-        shadow = trainer(fresh, shadowPlasticity);
-        shadowImages = 0;
-        shadowQuality.reset();
+        shadow.start();
     }
 
     /** Whether the promotion rule holds: the candidate trained long enough and is better by the margin. */
     public boolean promotable() {
-        return shadow != null && shadowImages >= config.shadow().minImages() && shadowQuality.ready()
-                && liveQuality.ready()
-                && shadowQuality.qe() < liveQuality.qe() * (1 - config.shadow().margin());
+        return shadow.promotable(live.quality());
     }
 
     /**
@@ -330,18 +293,7 @@ public final class ContinualTrainer implements AutoCloseable {
      * @throws IllegalStateException when no candidate trains
      */
     public void promote() {
-        if (shadow == null) {
-            throw new IllegalStateException("no shadow map is training; start one with the learner's --shadow option");
-        }
-        MapTrainer former = live;
-        live = shadow;
-        shadow = former;
-        // Each trainer's schedule holds its own controller, so the controllers change places with them.
-        PlasticityController formerPlasticity = plasticity;
-        plasticity = shadowPlasticity;
-        shadowPlasticity = formerPlasticity;
-        MapQuality.swap(liveQuality, shadowQuality);
-        shadowImages = freshImages;
+        live = shadow.promote(live, state.freshImages());
         promotedSincePublished = true;
         // The signals now come from another map: calibrate the detectors on it before they may fire.
         monitor.quietUntil(monitor.images() + config.detection().calibrationImages());
@@ -349,12 +301,12 @@ public final class ContinualTrainer implements AutoCloseable {
 
     /** The live map's trainer (model, optimizer, step). */
     public MapTrainer live() {
-        return live;
+        return live.trainer();
     }
 
     /** The candidate map's trainer, when one trains. */
     public Optional<MapTrainer> shadow() {
-        return Optional.ofNullable(shadow);
+        return shadow.trainer();
     }
 
     /** The batch of the last step (fresh then rehearsed, floats), or null before the first. */
@@ -369,37 +321,37 @@ public final class ContinualTrainer implements AutoCloseable {
 
     /** Fresh images trained. */
     public long freshImages() {
-        return freshImages;
+        return state.freshImages();
     }
 
     /** Reservoir images trained. */
     public long rehearsedImages() {
-        return rehearsedImages;
+        return state.rehearsedImages();
     }
 
     /** Images quarantined. */
     public long novelImages() {
-        return novelImages;
+        return state.novelImages();
     }
 
     /** Units re-seeded. */
     public long reseededUnits() {
-        return reseededUnits;
+        return state.reseededUnits();
     }
 
     /** Drifts detected. */
     public long detections() {
-        return detections;
+        return state.detections();
     }
 
     /** Images in the reservoir. */
     public int reservoirSize() {
-        return reservoir.size();
+        return state.reservoir().size();
     }
 
     /** The plasticity answer's current level: 0 at rest, 1 right after a detection. */
     public double plasticityLevel() {
-        return plasticity.level();
+        return live.plasticity().level();
     }
 
     /** The signal monitor (window values, arming). */
@@ -409,27 +361,27 @@ public final class ContinualTrainer implements AutoCloseable {
 
     /** The novelty gate's threshold now (NaN while it warms up or with quarantine off). */
     public double noveltyThreshold() {
-        return config.quarantine().enabled() ? gate.threshold() : Double.NaN;
+        return config.quarantine().enabled() ? state.gate().threshold() : Double.NaN;
     }
 
     /** Window quantization error of the live map over recent fresh images (NaN before any). */
     public double liveQuantizationError() {
-        return liveQuality.qe();
+        return live.quality().qe();
     }
 
     /** Window topographic error of the live map. */
     public double liveTopographicError() {
-        return liveQuality.te();
+        return live.quality().te();
     }
 
     /** Window quantization error of the candidate map (NaN without one). */
     public double shadowQuantizationError() {
-        return shadow == null ? Double.NaN : shadowQuality.qe();
+        return shadow.quantizationError();
     }
 
     /** Window topographic error of the candidate map. */
     public double shadowTopographicError() {
-        return shadow == null ? Double.NaN : shadowQuality.te();
+        return shadow.topographicError();
     }
 
     /** The settings. */
@@ -439,29 +391,7 @@ public final class ContinualTrainer implements AutoCloseable {
 
     /** Writes this trainer's state into a checkpoint being built (the model itself is the checkpoint's). */
     public Checkpoint.Extra checkpointExtra() {
-        return dir -> {
-            Path state = dir.resolve(STATE_DIR);
-            Files.createDirectories(state);
-            ObjectNode n = JSON.createObjectNode();
-            n.put("fresh_images", freshImages);
-            n.put("rehearsed_images", rehearsedImages);
-            n.put("novel_images", novelImages);
-            n.put("reseeded_units", reseededUnits);
-            n.put("detections", detections);
-            n.put("monitor_images", monitor.images());
-            n.put("shadow_images", shadowImages);
-            n.set("plasticity", plasticity.toJson());
-            n.set("novelty_gate", gate.toJson());
-            JSON.writeValue(state.resolve("state.json").toFile(), n);
-            if (reservoir.size() > 0) {
-                reservoir.save(state.resolve("reservoir"));
-            }
-            if (shadow != null) {
-                n.set("shadow_plasticity", shadowPlasticity.toJson());
-                JSON.writeValue(state.resolve("state.json").toFile(), n);
-                Checkpoint.writeContents(dir.resolve(SHADOW_DIR), shadow, seed, JSON.createObjectNode());
-            }
-        };
+        return dir -> state.writeTo(dir, live.plasticity(), monitor, shadow);
     }
 
     /**
@@ -470,46 +400,17 @@ public final class ContinualTrainer implements AutoCloseable {
      * fresh, which is the same as a learner that just started.
      */
     public void restore(Path checkpointDir) throws IOException {
-        Path state = checkpointDir.resolve(STATE_DIR);
-        if (!Files.isRegularFile(state.resolve("state.json"))) {
+        if (!state.restore(checkpointDir, live.plasticity(), monitor, shadow)) {
             return;
         }
-        JsonNode n = JSON.readTree(state.resolve("state.json").toFile());
-        freshImages = n.path("fresh_images").asLong();
-        rehearsedImages = n.path("rehearsed_images").asLong();
-        novelImages = n.path("novel_images").asLong();
-        reseededUnits = n.path("reseeded_units").asLong();
-        detections = n.path("detections").asLong();
-        shadowImages = n.path("shadow_images").asLong();
-        plasticity.restore(n.path("plasticity"));
-        if (n.has("novelty_gate")) {
-            gate = NoveltyGate.fromJson(n.path("novelty_gate"));
-        }
-        long quietUntil = plasticity.boosting() ? n.path("monitor_images").asLong() + plasticity.imagesLeft() : 0;
-        monitor.resumeAt(n.path("monitor_images").asLong(), quietUntil);
         organised = organised();
         if (!organised) {
             monitor.quietUntil(Long.MAX_VALUE);
         }
-        if (Files.isDirectory(state.resolve("reservoir"))) {
-            AdaptationConfig.Rehearsal r = config.rehearsal();
-            reservoir = RehearsalReservoir.load(state.resolve("reservoir"), r.capacity(), r.maxBytes(), imageBytes);
-        }
-        Path shadowDir = checkpointDir.resolve(SHADOW_DIR);
-        if (Files.isDirectory(shadowDir)) {
-            Checkpoint.Loaded loaded = Checkpoint.loadContents(shadowDir, manager);
-            if (shadow != null) {
-                shadow.close();
-            }
-            shadowPlasticity = new PlasticityController(config.plasticity());
-            shadowPlasticity.restore(n.path("shadow_plasticity"));
-            shadow = trainer(loaded.model(), shadowPlasticity);
-            loaded.restore(shadow);
-        }
     }
 
     private SomGrid grid() {
-        return live.map().grid();
+        return live.trainer().map().grid();
     }
 
     private float[] toFloats(byte[] pixels, int count) {
@@ -522,56 +423,7 @@ public final class ContinualTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        live.close();
-        if (shadow != null) {
-            shadow.close();
-        }
-    }
-
-    /** Exponentially weighted quality of a map over about {@link #QUALITY_WINDOW} recent fresh images. */
-    private static final class MapQuality {
-        private double qe = Double.NaN;
-        private double te = Double.NaN;
-        private double weight;
-
-        void add(long[] bmus, long[] second, float[] distances, int n, SomGrid grid) {
-            for (int i = 0; i < n; i++) {
-                double e = grid.adjacent((int) bmus[i], (int) second[i]) ? 0 : 1;
-                double a = Math.max(1 / QUALITY_WINDOW, 1 / (weight + 1));
-                qe = Double.isNaN(qe) ? distances[i] : qe + a * (distances[i] - qe);
-                te = Double.isNaN(te) ? e : te + a * (e - te);
-                weight++;
-            }
-        }
-
-        boolean ready() {
-            return weight >= QUALITY_WINDOW / 2;
-        }
-
-        double qe() {
-            return qe;
-        }
-
-        double te() {
-            return te;
-        }
-
-        void reset() {
-            qe = Double.NaN;
-            te = Double.NaN;
-            weight = 0;
-        }
-
-        static void swap(MapQuality a, MapQuality b) {
-            double q = a.qe;
-            double t = a.te;
-            double w = a.weight;
-            a.qe = b.qe;
-            a.te = b.te;
-            a.weight = b.weight;
-            b.qe = q;
-            b.te = t;
-            b.weight = w;
-        }
+        live.trainer().close();
+        shadow.close();
     }
 }
