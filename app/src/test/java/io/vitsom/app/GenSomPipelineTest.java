@@ -2,26 +2,11 @@ package io.vitsom.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
-import io.vitsom.ingest.ReplayConfig;
-import io.vitsom.learner.CheckpointStore;
-import io.vitsom.learner.LearnerOptions;
-import io.vitsom.model.checkpoint.Checkpoint;
-import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.map.MapModels;
 import io.vitsom.model.map.UnitSampler;
-import io.vitsom.stream.Messages;
-import io.vitsom.stream.Topics;
-import io.vitsom.stream.testing.TestTopics;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class GenSomPipelineTest {
-    private static final Topics TOPICS = Topics.defaults();
     private static final int IMAGES = 300;
-    private static final int UNITS = 9;
     private static final String CONFIG = """
             hyperparameters:
               model_arch: gen_som_attn
@@ -59,53 +42,18 @@ class GenSomPipelineTest {
 
     @Test
     void aGenSomLearnsCheckpointsPublishesDecodedPrototypesAndServes() throws Exception {
-        Path mnist = DeployFixtures.repositoryRoot().getParent().resolve("shared/datasets/mnist");
-        assertThat(mnist).as("MNIST IDX files under ../shared/datasets (see README)").isDirectory();
-        MapModelConfig model = MapModels.parse(CONFIG, "tiny gen_som_attn");
-        ReplayConfig replay = ReplayConfig.defaults().withLimit(IMAGES).withRate(0).withLoop(false);
-        Pipeline.Settings settings = new Pipeline.Settings(model, TOPICS, Optional.of(mnist), replay, Optional.empty(),
-                work, 0, 0, 0, 0, 0, 0, LearnerOptions.defaults().withCheckpoints(3, Duration.ZERO));
-        try (Pipeline pipeline = Pipeline.start(settings)) {
-            String bootstrap = pipeline.bootstrapServers();
-            List<ConsumerRecord<byte[], byte[]>> assignments = TestTopics.read(bootstrap,
-                    TOPICS.assignments().name(), IMAGES, Duration.ofMinutes(5), Duration.ofSeconds(3));
-            Set<String> keys = new HashSet<>();
-            for (ConsumerRecord<byte[], byte[]> r : assignments) {
-                assertThat(keys.add(TestTopics.key(r))).as("assigned twice: %s", TestTopics.key(r)).isTrue();
-                Messages.Bmu bmu = Messages.fromJson(r.value(), Messages.Bmu.class);
-                assertThat(bmu.unit()).isBetween(0, UNITS - 1);
-                assertThat(bmu.modelVersion()).isPositive();
-                // The Euclidean distance from the attended latent to the nearest prototype.
-                assertThat(bmu.distance()).isGreaterThanOrEqualTo(0.0);
-            }
-            assertThat(keys).hasSize(IMAGES);
-
-            List<ConsumerRecord<byte[], byte[]>> training = TestTopics.read(bootstrap, TOPICS.training().name(),
-                    IMAGES, Duration.ofMinutes(2), Duration.ZERO);
-            assertThat(training).hasSize(IMAGES);
-
+        MapModelPipelineRun.run(work, MapModels.parse(CONFIG, "tiny gen_som_attn"), IMAGES, outcome -> {
+            // The Euclidean distance from the attended latent to the nearest prototype.
+            assertThat(outcome.assignments()).allSatisfy(b -> assertThat(b.distance()).isGreaterThanOrEqualTo(0.0));
             // Every unit has a picture, its decoded prototype, and a prototype of the latent's width.
-            List<ConsumerRecord<byte[], byte[]>> prototypes = TestTopics.read(bootstrap, TOPICS.prototypes().name(),
-                    UNITS, Duration.ofMinutes(1), Duration.ofSeconds(2));
-            assertThat(prototypes).hasSizeGreaterThanOrEqualTo(UNITS);
-            List<Messages.Prototype> first = prototypes.subList(0, UNITS).stream()
-                    .map(r -> Messages.fromJson(r.value(), Messages.Prototype.class)).toList();
-            assertThat(first).allSatisfy(p -> {
+            assertThat(outcome.prototypes()).allSatisfy(p -> {
                 assertThat(p.dim()).isEqualTo(8);
                 assertThat(p.imagePng()).isNotNull();
             });
-        }
-        CheckpointStore store = new CheckpointStore(work.resolve("checkpoints"));
-        assertThat(store.versions()).isNotEmpty();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Checkpoint.Loaded loaded = Checkpoint.load(store.path(store.versions().get(store.versions().size() - 1)),
-                    manager);
-            assertThat(loaded.config().modelArch()).isEqualTo("gen_som_attn");
-            assertThat(loaded.config().sameNetwork(model)).isTrue();
-            assertThat(loaded.model()).isInstanceOf(UnitSampler.class);
-            float[][] drawn = ((UnitSampler) loaded.model()).sample(4, 2, 0.1, new Random(1));
+            assertThat(outcome.newest().model()).isInstanceOf(UnitSampler.class);
+            float[][] drawn = ((UnitSampler) outcome.newest().model()).sample(4, 2, 0.1, new Random(1));
             assertThat(drawn).hasNumberOfRows(2);
             assertThat(drawn[0]).hasSize(28 * 28);
-        }
+        });
     }
 }

@@ -18,7 +18,7 @@ interface GenerativeArm extends AutoCloseable {
     /** Trained scalars. */
     long parameterCount();
 
-    /** Optimisation steps per epoch at the config's batch for {@code trainImages} images. */
+    /** Images per training step (the config's batch). */
     int batchSize();
 
     /** One training step on {@code count} images; returns the step's optimised loss. */

@@ -38,6 +38,7 @@ public final class ConvDecoder extends AbstractBlock {
     private final int startSide;
     private final Linear linear;
     private final List<TransposedConv2d> deconvs = new ArrayList<>();
+    private final boolean sigmoid;
 
     /**
      * @param latentDim width of the latent vectors
@@ -46,6 +47,14 @@ public final class ConvDecoder extends AbstractBlock {
      * @param outSide side of the output images: a multiple of {@code 2^widths.length}
      */
     public ConvDecoder(int latentDim, int[] widths, int outChannels, int outSide) {
+        this(latentDim, widths, outChannels, outSide, true);
+    }
+
+    /**
+     * A decoder whose last stage ends in a sigmoid (pixels in (0, 1)) or, with {@code sigmoid} false, gives the
+     * pixels' logits: a loss on the logits (binary cross-entropy) keeps its gradient where a sigmoid has saturated.
+     */
+    public ConvDecoder(int latentDim, int[] widths, int outChannels, int outSide, boolean sigmoid) {
         if (latentDim <= 0 || outChannels <= 0) {
             throw new IllegalArgumentException("latentDim and outChannels must be positive, got " + latentDim + " and "
                     + outChannels);
@@ -54,6 +63,7 @@ public final class ConvDecoder extends AbstractBlock {
         this.widths = ConvEncoder.requireWidths(widths);
         this.outChannels = outChannels;
         this.outSide = outSide;
+        this.sigmoid = sigmoid;
         this.startSide = ConvEncoder.outSide(outSide, this.widths.length);
         long linearUnits = (long) this.widths[0] * startSide * startSide;
         Linear lin = Linear.builder().setUnits(linearUnits).optBias(true).build();
@@ -75,9 +85,13 @@ public final class ConvDecoder extends AbstractBlock {
         NDArray x = Activation.relu(linear.forward(ps, new NDList(z), training).singletonOrThrow())
                 .reshape(n, widths[0], startSide, startSide);
         for (int i = 0; i < deconvs.size(); i++) {
-            // Transposed conv doubles the side; ReLU between stages, sigmoid to pixels after the last.
+            // Transposed conv doubles the side; ReLU between stages, sigmoid to pixels after the last (unless logits).
             x = deconvs.get(i).forward(ps, new NDList(x), training).singletonOrThrow();
-            x = i + 1 < deconvs.size() ? Activation.relu(x) : Activation.sigmoid(x);
+            if (i + 1 < deconvs.size()) {
+                x = Activation.relu(x);
+            } else if (sigmoid) {
+                x = Activation.sigmoid(x);
+            }
         }
         return new NDList(x);
     }

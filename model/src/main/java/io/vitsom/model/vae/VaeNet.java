@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -37,6 +38,9 @@ public final class VaeNet extends AbstractBlock {
     private final Linear mu;
     private final Linear logvar;
     private final ConvDecoder decoder;
+    /** Bound of the log-variance head: variances in [e^-10, e^10]. */
+    static final float LOGVAR_BOUND = 10f;
+
     /** Width of the flattened encoder output: {@code widths[last] * (S / 2^k)^2}. */
     private final int flat;
 
@@ -48,8 +52,9 @@ public final class VaeNet extends AbstractBlock {
         this.flat = encoder.outChannels() * side * side;
         this.mu = addChildBlock("mu", head(config.latentDim(), flat));
         this.logvar = addChildBlock("logvar", head(config.latentDim(), flat));
+        // Logits out: the loss is binary cross-entropy on logits, which keeps its gradient where a sigmoid saturates.
         this.decoder = addChildBlock("decoder", new ConvDecoder(config.latentDim(), config.decoderWidthArray(),
-                config.numChannels(), config.inputSize()));
+                config.numChannels(), config.inputSize(), false));
     }
 
     /** A Linear with PyTorch's default initialisation, {@code U(-1/sqrt(in), 1/sqrt(in))}. */
@@ -63,11 +68,12 @@ public final class VaeNet extends AbstractBlock {
     /**
      * Named view of the forward outputs.
      *
-     * @param reconstruction decoded images {@code [N, C, S, S]} in (0, 1)
+     * @param logits the decoded images' pixel logits {@code [N, C, S, S]} (the loss takes logits: see
+     *     {@link VaeLoss})
      * @param mu posterior means {@code [N, latent]}
      * @param logvar posterior log-variances {@code [N, latent]}
      */
-    public record Outputs(NDArray reconstruction, NDArray mu, NDArray logvar) {
+    public record Outputs(NDArray logits, NDArray mu, NDArray logvar) {
         /** Reads the list returned by {@link VaeNet#forward}. */
         public static Outputs of(NDList list) {
             return new Outputs(list.get(0), list.get(1), list.get(2));
@@ -83,7 +89,7 @@ public final class VaeNet extends AbstractBlock {
         NDArray lv = posterior.get(1);
         // Reparameterisation: z = mu + sigma * eps, differentiable in mu and logvar.
         NDArray z = m.add(lv.mul(0.5f).exp().mul(eps));
-        return new NDList(decode(ps, z, training), m, lv);
+        return new NDList(apply(ps, decoder, z, training), m, lv);
     }
 
     /** The posterior of images {@code [N, C, S, S]}: {@code mu} and {@code logvar}, {@code [N, latent]} each. */
@@ -92,12 +98,15 @@ public final class VaeNet extends AbstractBlock {
         NDArray h = apply(ps, encoder, images, training);
         h = h.reshape(h.getShape().get(0), flat);
         // The two heads.
-        return new NDList(apply(ps, mu, h, training), apply(ps, logvar, h, training));
+        // The log-variance is bounded: exp(logvar) enters the KL and scales the sampling noise, and an unbounded
+        // head let one run's loss explode (to 1e11) after 17 epochs.
+        return new NDList(apply(ps, mu, h, training),
+                apply(ps, logvar, h, training).clip(-LOGVAR_BOUND, LOGVAR_BOUND));
     }
 
     /** Images {@code [N, C, S, S]} in (0, 1) decoded from latents {@code [N, latent]}. */
     public NDArray decode(ParameterStore ps, NDArray z, boolean training) {
-        return apply(ps, decoder, z, training);
+        return Activation.sigmoid(apply(ps, decoder, z, training));
     }
 
     private static NDArray apply(ParameterStore ps, Block block, NDArray x, boolean training) {

@@ -78,7 +78,7 @@ public final class VaeTrainer implements AutoCloseable {
             NDArray e = manager.create(eps, new Shape(count, latent));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 VaeNet.Outputs out = VaeNet.Outputs.of(model.net().forward(parameterStore, new NDList(x, e), true));
-                VaeLoss.Terms terms = VaeLoss.compute(out.reconstruction(), x, out.mu(), out.logvar(), config.beta(),
+                VaeLoss.Terms terms = VaeLoss.compute(out.logits(), x, out.mu(), out.logvar(), config.beta(),
                         config.reconstruction());
                 result = new VaeStepResult(step, terms.total().getFloat(), terms.reconstruction().getFloat(),
                         terms.kl().getFloat());

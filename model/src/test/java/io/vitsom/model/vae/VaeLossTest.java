@@ -3,9 +3,11 @@ package io.vitsom.model.vae;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 class VaeLossTest {
@@ -24,7 +26,7 @@ class VaeLossTest {
     void termsMatchTheHandComputedCase() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new float[] {1, 0, 0.5f}, new Shape(1, 1, 1, 3));
-            NDArray y = m.create(new float[] {0.5f, 0.25f, 0.5f}, new Shape(1, 1, 1, 3));
+            NDArray y = logits(m, new float[] {0.5f, 0.25f, 0.5f}, new Shape(1, 1, 1, 3));
             NDArray mu = m.create(new float[] {1, 0}, new Shape(1, 2));
             NDArray logvar = m.create(new float[] {0, (float) Math.log(4)}, new Shape(1, 2));
             VaeLoss.Terms bce = VaeLoss.compute(y, x, mu, logvar, 1.0, VaeConfig.Reconstruction.BCE);
@@ -42,7 +44,7 @@ class VaeLossTest {
     void termsAreBatchMeansOfPerImageSumsAndAPerfectPosteriorHasNoKl() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new float[] {1, 0, 0, 0}, new Shape(2, 1, 1, 2));
-            NDArray y = m.create(new float[] {0.5f, 0, 0, 0.5f}, new Shape(2, 1, 1, 2));
+            NDArray y = logits(m, new float[] {0.5f, 0, 0, 0.5f}, new Shape(2, 1, 1, 2));
             NDArray zero = m.zeros(new Shape(2, 4));
             VaeLoss.Terms t = VaeLoss.compute(y, x, zero, zero, 1.0, VaeConfig.Reconstruction.MSE);
             // Image 0: 0.25 + 0; image 1: 0 + 0.25; mean 0.25.
@@ -51,15 +53,32 @@ class VaeLossTest {
         }
     }
 
-    /** A saturated output (exactly 0 where the pixel is 1) stays finite: -ln(1e-6) = 13.8155. */
+    /**
+     * A saturated output (logit -50, a sigmoid that is 0 in float32, where the pixel is 1) gives the exact loss, 50,
+     * and keeps its gradient, sigmoid(l) - x = -1: a loss on clipped probabilities would give none.
+     */
     @Test
-    void saturatedOutputsGiveAFiniteBce() {
+    void aSaturatedOutputHasItsExactBceAndKeepsItsGradient() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new float[] {1}, new Shape(1, 1, 1, 1));
-            NDArray y = m.create(new float[] {0}, new Shape(1, 1, 1, 1));
+            NDArray l = m.create(new float[] {-50}, new Shape(1, 1, 1, 1));
+            l.setRequiresGradient(true);
             NDArray zero = m.zeros(new Shape(1, 1));
-            VaeLoss.Terms t = VaeLoss.compute(y, x, zero, zero, 1.0, VaeConfig.Reconstruction.BCE);
-            assertThat(t.reconstruction().getFloat()).isCloseTo(13.8155f, within(1e-3f));
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                VaeLoss.Terms t = VaeLoss.compute(l, x, zero, zero, 1.0, VaeConfig.Reconstruction.BCE);
+                assertThat(t.reconstruction().getFloat()).isCloseTo(50f, within(1e-4f));
+                collector.backward(t.total());
+            }
+            assertThat(l.getGradient().getFloat()).isCloseTo(-1f, within(1e-6f));
         }
+    }
+
+    /** The logits of probabilities {@code p} (0 and 1 map to -50 and 50, saturated). */
+    private static NDArray logits(NDManager m, float[] p, Shape shape) {
+        float[] l = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            l[i] = p[i] <= 0 ? -50f : p[i] >= 1 ? 50f : (float) Math.log(p[i] / (1 - p[i]));
+        }
+        return m.create(l, shape);
     }
 }

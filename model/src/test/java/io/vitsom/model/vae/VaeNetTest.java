@@ -2,6 +2,7 @@ package io.vitsom.model.vae;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -39,7 +40,7 @@ class VaeNetTest {
     }
 
     @Test
-    void forwardGivesReconstructionsInTheUnitIntervalAndThePosterior() {
+    void forwardGivesPixelLogitsAndTheBoundedPosteriorAndDecodeGivesImagesInTheUnitInterval() {
         VaeConfig config = VaeTestConfigs.tiny();
         try (NDManager manager = NDManager.newBaseManager()) {
             VaeNet net = new VaeNet(config);
@@ -47,10 +48,15 @@ class VaeNetTest {
             NDList in = new NDList(manager.create(VaeTestConfigs.corners(5, 1), new Shape(5, 1, 8, 8)),
                     manager.randomNormal(new Shape(5, 3)));
             VaeNet.Outputs out = VaeNet.Outputs.of(net.forward(new ParameterStore(manager, false), in, false));
-            assertThat(out.reconstruction().getShape()).isEqualTo(new Shape(5, 1, 8, 8));
+            assertThat(out.logits().getShape()).isEqualTo(new Shape(5, 1, 8, 8));
             assertThat(out.mu().getShape()).isEqualTo(new Shape(5, 3));
             assertThat(out.logvar().getShape()).isEqualTo(new Shape(5, 3));
-            for (float v : out.reconstruction().toFloatArray()) {
+            for (float v : out.logvar().toFloatArray()) {
+                assertThat(v).isBetween(-VaeNet.LOGVAR_BOUND, VaeNet.LOGVAR_BOUND);
+            }
+            NDArray images = net.decode(new ParameterStore(manager, false), manager.randomNormal(new Shape(5, 3)), false);
+            assertThat(images.getShape()).isEqualTo(new Shape(5, 1, 8, 8));
+            for (float v : images.toFloatArray()) {
                 assertThat(v).isStrictlyBetween(0f, 1f);
             }
         }

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -25,27 +28,55 @@ public final class TestTopics {
     private TestTopics() {
     }
 
+    /** Attempts at producing a record the broker refused (right after a topic's creation its leader may move). */
+    private static final int ATTEMPTS = 3;
+
     /**
      * Produces {@code images} as image records (PNG, source {@code test}) keyed {@code prefix-i}, and waits for
-     * every acknowledgement.
+     * every acknowledgement. A record the broker refused (a fresh topic's leader can still be moving, and an
+     * idempotent producer then fails its sequence) is sent again by a new producer, up to {@value #ATTEMPTS} times;
+     * one that still fails fails the call, so a test never waits for input that was silently lost.
      *
      * @param labels label per image, or null
      */
     public static void produceImages(String bootstrap, String topic, byte[][] images, String prefix, int[] labels)
             throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            for (int i = 0; i < images.length; i++) {
-                RecordHeaders headers = new RecordHeaders();
-                ImageRecord.write(headers, new ImageRecord.Metadata(ImageRecord.PNG, "test",
-                        labels == null ? Optional.empty() : Optional.of(Integer.toString(labels[i])), Instant.now()));
-                producer.send(new ProducerRecord<>(topic, null, (prefix + "-" + i).getBytes(StandardCharsets.UTF_8),
-                        images[i], headers));
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < images.length; i++) {
+            pending.add(i);
+        }
+        Exception last = null;
+        for (int attempt = 0; attempt < ATTEMPTS && !pending.isEmpty(); attempt++) {
+            List<Integer> failed = new ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.LINGER_MS_CONFIG, 5,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                for (int i : pending) {
+                    RecordHeaders headers = new RecordHeaders();
+                    ImageRecord.write(headers, new ImageRecord.Metadata(ImageRecord.PNG, "test",
+                            labels == null ? Optional.empty() : Optional.of(Integer.toString(labels[i])),
+                            Instant.now()));
+                    sent.add(producer.send(new ProducerRecord<>(topic, null,
+                            (prefix + "-" + i).getBytes(StandardCharsets.UTF_8), images[i], headers)));
+                }
+                producer.flush();
+                for (int k = 0; k < sent.size(); k++) {
+                    try {
+                        sent.get(k).get();
+                    } catch (ExecutionException e) {
+                        failed.add(pending.get(k));
+                        last = e;
+                    }
+                }
             }
-            producer.flush();
+            pending = failed;
+        }
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException(pending.size() + " of " + images.length + " images were refused by "
+                    + topic + " after " + ATTEMPTS + " attempts", last);
         }
     }
 
