@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vitsom learn}: the online learner as its own process, against any Kafka cluster. */
 @Command(name = "learn", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train ViT-SOM online on the valid-image topic, checkpointing model, optimizer and offsets.")
+        description = "Train the config's map model (ViT-SOM by default) online on the valid-image topic, checkpointing model, optimizer and offsets.")
 public final class LearnCommand implements Callable<Integer> {
     @Mixin
     KafkaCliOptions kafka = new KafkaCliOptions();

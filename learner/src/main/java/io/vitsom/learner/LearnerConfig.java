@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Everything the online learner needs, validated once.
  *
- * @param model the ViT-SOM config (architecture, optimizer, batch size, schedules' values)
+ * @param model the map model's config (its model_arch picks the model; architecture, optimizer, batch, schedules)
  * @param kafka where the cluster is
  * @param topics topic names; the learner reads {@link Topics#imagesValid()} and writes {@code som.*} and the DLQ
  * @param groupId consumer group the learner commits its offsets under (for lag monitoring only: the checkpoint's

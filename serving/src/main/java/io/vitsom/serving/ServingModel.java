@@ -145,7 +145,7 @@ public final class ServingModel {
         return model.assign(input, images.size());
     }
 
-    /** Whether the model draws new images around its units ({@link UnitSampler}: Gen-SOM-Attn). */
+    /** Whether the model draws new images around its units (it is a {@link UnitSampler}). */
     public boolean canSample() {
         return model instanceof UnitSampler;
     }
