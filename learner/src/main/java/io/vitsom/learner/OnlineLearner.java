@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the config's map model online on the valid-image topic: forms mini-batches, runs the training step, checkpoints model,
- * optimizer, schedule position and consumed offsets together, and publishes what it learned.
+ * Trains the config's map model online on the valid-image topic: forms mini-batches, runs the training step,
+ * checkpoints model, optimizer, schedule position and consumed offsets together, and publishes what it learned.
  *
  * <p>Exactly-once training across crashes: the learner reads every partition of its input by assignment (one
  * learner trains one model) and seeks to the offsets stored in its newest valid checkpoint, which are the offsets
