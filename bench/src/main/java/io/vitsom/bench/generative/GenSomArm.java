@@ -98,8 +98,9 @@ final class GenSomArm implements GenerativeArm {
         for (int from = 0; from < set.size(); from += GenerativeBench.EVAL_BATCH) {
             int b = Math.min(GenerativeBench.EVAL_BATCH, set.size() - from);
             float[] images = set.batch(GenerativeBench.range(from, b));
+            // One encoder pass for both: the assignment is the codebook's match of these latents.
             float[] latents = model.latents(images, b);
-            Assignments a = model.assign(images, b);
+            Assignments a = model.codebook().assign(latents, b);
             for (int i = 0; i < b; i++) {
                 int u = a.bmu()[i];
                 hits[u]++;
@@ -158,8 +159,9 @@ final class GenSomArm implements GenerativeArm {
         for (int from = 0; from < test.size(); from += GenerativeBench.EVAL_BATCH) {
             int b = Math.min(GenerativeBench.EVAL_BATCH, test.size() - from);
             float[] images = test.batch(GenerativeBench.range(from, b));
-            sum += GenerativeBench.squaredError(images, model.reconstructLatent(images, b));
-            System.arraycopy(model.assign(images, b).bmu(), 0, bmus, from, b);
+            float[] latents = model.latents(images, b);
+            sum += GenerativeBench.squaredError(images, model.decode(latents, b));
+            System.arraycopy(model.codebook().assign(latents, b).bmu(), 0, bmus, from, b);
         }
         out.put("recon_mse_latent", sum / ((double) test.size() * test.imageSize()));
         if (test.fullyLabelled()) {

@@ -156,14 +156,7 @@ public final class GenSomModel implements MapModel, UnitSampler, PrototypeReseed
 
     /** The seed's reconstructions {@code D(w_bmu)} of {@code count} images, {@code [count, C, H, W]}. */
     public float[] reconstruct(float[] images, int count) {
-        int[] bmu = assign(images, count).bmu();
-        float[] w = codebook.weights();
-        int dim = config().latentDim();
-        float[] z = new float[count * dim];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(w, bmu[i] * dim, z, i * dim, dim);
-        }
-        return decode(z, count);
+        return decode(codebook.prototypesOf(assign(images, count).bmu()), count);
     }
 
     /** The autoencoder's own reconstructions {@code D(v_attn)} of {@code count} images, {@code [count, C, H, W]}. */

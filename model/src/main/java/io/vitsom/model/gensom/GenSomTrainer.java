@@ -120,7 +120,7 @@ public final class GenSomTrainer implements AdamWMapTrainer {
                 // What the decoder decodes: v_attn, st(w_bmu), or both stacked into one pass.
                 NDArray decoderInput = v;
                 if (mode.decodesPrototype()) {
-                    NDArray bmuPrototypes = manager.create(rows(codebook.weights(), matched.bmu(), dim),
+                    NDArray bmuPrototypes = manager.create(codebook.prototypesOf(matched.bmu()),
                             new Shape(count, dim));
                     NDArray straightThrough = v.add(bmuPrototypes.sub(v).stopGradient());
                     decoderInput = mode.decodesLatent() ? NDArrays.concat(new NDList(v, straightThrough), 0)
@@ -168,14 +168,6 @@ public final class GenSomTrainer implements AdamWMapTrainer {
         return predicted.sub(target).square().mean();
     }
 
-    /** Rows {@code units[i]} of the row-major {@code [*, dim]} {@code weights}, stacked. */
-    private static float[] rows(float[] weights, int[] units, int dim) {
-        float[] out = new float[units.length * dim];
-        for (int i = 0; i < units.length; i++) {
-            System.arraycopy(weights, units[i] * dim, out, i * dim, dim);
-        }
-        return out;
-    }
 
     @Override
     public long stepCount() {

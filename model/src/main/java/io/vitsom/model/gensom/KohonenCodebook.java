@@ -91,6 +91,16 @@ public final class KohonenCodebook {
         return prototypes.getArray().toFloatArray();
     }
 
+    /** The prototypes of {@code units}, stacked row-major {@code [units.length, dim]}. */
+    public float[] prototypesOf(int[] units) {
+        float[] w = weights();
+        float[] out = new float[units.length * dim];
+        for (int i = 0; i < units.length; i++) {
+            System.arraycopy(w, units[i] * dim, out, i * dim, dim);
+        }
+        return out;
+    }
+
     /** Replaces the prototypes with {@code weights} ({@code [units, dim]}). */
     public void setWeights(float[] weights) {
         if (weights.length != grid.units() * dim) {
