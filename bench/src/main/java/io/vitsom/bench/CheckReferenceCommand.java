@@ -3,6 +3,7 @@ package io.vitsom.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitsom.model.config.ConfigLoader;
@@ -19,26 +20,25 @@ import io.vitsom.model.train.StepResult;
 import io.vitsom.model.train.TrainingPlan;
 import io.vitsom.model.train.VitSomTrainer;
 import io.vitsom.model.urlsom.UrlSomConfig;
-import io.vitsom.model.urlsom.UrlSomModel;
-import io.vitsom.model.urlsom.UrlSomNet;
-import io.vitsom.model.urlsom.UrlSomTrainer;
-import io.vitsom.model.urlsom.UrlSomViews;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code vitsom check-reference}: exports the Java model's initial weights and one batch, runs the PyTorch
  * reference ({@code bench/reference/check_reference.py}) on them, and compares loss terms, BMUs and the
- * parameters after one AdamW step. For a {@code url_som} config it runs {@code bench/reference/check_url_som.py}
- * instead and compares the inference-mode logits, then one training step on the same two views (loss terms,
- * BMUs, gradients, every named tensor after one Adam step).
+ * parameters after one AdamW step. For a {@code url_som} config {@link UrlSomReferenceCheck} runs
+ * {@code bench/reference/check_url_som.py} instead and compares the inference-mode logits, then one training step on
+ * the same two views (loss terms, BMUs, gradients, every named tensor after one Adam step).
  */
 @Command(name = "check-reference", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compare one training step of the Java model with the PyTorch reference on the same weights and batch.")
@@ -75,7 +75,9 @@ public final class CheckReferenceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MapModelConfig any = MapModels.load(config);
         if (any instanceof UrlSomConfig urlSom) {
-            return checkUrlSom(batch != null ? urlSom.withBatchSize(batch) : urlSom);
+            Path dir = outputDir();
+            return new UrlSomReferenceCheck(new UrlSomReferenceCheck.Settings(config, step, trainSize, data, seed,
+                    tolerance, python)).run(batch != null ? urlSom.withBatchSize(batch) : urlSom, dir);
         }
         VitSomConfig cfg = ConfigLoader.load(config);
         if (batch != null) {
@@ -86,7 +88,7 @@ public final class CheckReferenceCommand implements Callable<Integer> {
         Path in = dir.resolve("in");
         Path ref = dir.resolve("out");
         PythonReference python = PythonReference.locate(this.python);
-        float[] images = batchImages(cfg, b);
+        float[] images = batchImages(cfg, b, data, seed);
         int[] labels = new int[b];
         Random random = new Random(seed);
         for (int i = 0; i < b; i++) {
@@ -102,7 +104,7 @@ public final class CheckReferenceCommand implements Callable<Integer> {
             python.run("check_reference.py", List.of("--in", in.toString(), "--out", ref.toString()));
             float[][] distancesBefore = new VitSomPredictor(model, manager).distances(images, b);
             StepResult java;
-            Map<String, float[]> javaGrads = new java.util.LinkedHashMap<>();
+            Map<String, float[]> javaGrads = new LinkedHashMap<>();
             try (VitSomTrainer trainer = new VitSomTrainer(model, manager, new EpochSchedule(cfg, plan))) {
                 trainer.optimizer().setGradientObserver((n, g) -> javaGrads.put(n, g.toFloatArray()));
                 trainer.setStepCount(step);
@@ -113,21 +115,36 @@ public final class CheckReferenceCommand implements Callable<Integer> {
             report.put("batch", b);
             report.put("step", step);
             report.put("tolerance", tolerance);
-            BenchReport.JSON.writeValue(dir.resolve("check-reference.json").toFile(), report);
-            System.out.println(BenchReport.JSON.writeValueAsString(report));
-            boolean ok = report.path("pass").asBoolean();
-            System.out.println(ok ? "PASS: Java and PyTorch agree within " + tolerance + " relative"
-                    : "FAIL: Java and PyTorch differ by more than " + tolerance + " relative (see above)");
-            return ok ? 0 : 1;
+            return writeReport(dir, report, tolerance);
         }
     }
 
-    private float[] batchImages(MapModelConfig cfg, int b) throws java.io.IOException {
+    /** The run's folder ({@code --out}, else runs/check-reference-<config>) with its {@code in/params} and {@code out}. */
+    private Path outputDir() throws IOException {
+        String name = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        Path dir = out != null ? out : Path.of("runs", "check-reference-" + name);
+        Files.createDirectories(dir.resolve("in").resolve("params"));
+        Files.createDirectories(dir.resolve("out"));
+        return dir;
+    }
+
+    /** Writes {@code check-reference.json}, prints it and the verdict; the exit code, 0 on a pass. */
+    static int writeReport(Path dir, ObjectNode report, double tolerance) throws IOException {
+        BenchReport.JSON.writeValue(dir.resolve("check-reference.json").toFile(), report);
+        System.out.println(BenchReport.JSON.writeValueAsString(report));
+        boolean ok = report.path("pass").asBoolean();
+        System.out.println(ok ? "PASS: Java and PyTorch agree within " + tolerance + " relative"
+                : "FAIL: Java and PyTorch differ by more than " + tolerance + " relative (see above)");
+        return ok ? 0 : 1;
+    }
+
+    /** The first {@code b} training images of {@code data}, or (without data) uniform noise seeded by {@code seed}. */
+    static float[] batchImages(MapModelConfig cfg, int b, Path data, int seed) throws IOException {
         int size = cfg.imageFloats();
         if (data != null) {
             ImageSet train = DatasetLoader.load(data, null).train();
             ClusteringBench.requireShape(cfg, train);
-            return train.batch(java.util.stream.IntStream.range(0, b).toArray());
+            return train.batch(IntStream.range(0, b).toArray());
         }
         Random random = new Random(seed);
         float[] x = new float[b * size];
@@ -138,7 +155,7 @@ public final class CheckReferenceCommand implements Callable<Integer> {
     }
 
     private void export(VitSomConfig cfg, VitSom model, TrainingPlan plan, float[] images, int[] labels, Path in)
-            throws java.io.IOException {
+            throws IOException {
         BenchReport.JSON.writeValue(in.resolve("config.json").toFile(), ConfigLoader.toTree(cfg));
         ObjectNode state = BenchReport.JSON.createObjectNode();
         state.put("iteration", step);
@@ -146,10 +163,7 @@ public final class CheckReferenceCommand implements Callable<Integer> {
         state.put("ramp_up_end_step", plan.gammaRampEnd());
         state.put("epoch", (int) (step / plan.stepsPerEpoch()));
         BenchReport.JSON.writeValue(in.resolve("state.json").toFile(), state);
-        for (var e : model.namedParameters().entrySet()) {
-            NDArray a = e.getValue().getArray();
-            Npy.writeFloat32(in.resolve("params").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
-        }
+        writeParameters(model.namedParameters(), in.resolve("params"));
         int s = cfg.data().inputSize();
         Npy.writeFloat32(in.resolve("batch_x.npy"), images, (long) labels.length, cfg.data().numChannels(), s, s);
         long[] y = new long[labels.length];
@@ -160,7 +174,7 @@ public final class CheckReferenceCommand implements Callable<Integer> {
     }
 
     private ObjectNode compare(VitSomConfig cfg, VitSom model, StepResult java, float[][] distances,
-                               Map<String, float[]> javaGrads, Path ref) throws java.io.IOException {
+                               Map<String, float[]> javaGrads, Path ref) throws IOException {
         JsonNode r = BenchReport.JSON.readTree(ref.resolve("result.json").toFile());
         ObjectNode report = BenchReport.JSON.createObjectNode();
         report.put("torch_version", r.path("torch_version").asText());
@@ -205,7 +219,7 @@ public final class CheckReferenceCommand implements Callable<Integer> {
         for (var e : javaGrads.entrySet()) {
             Path f = ref.resolve("grads").resolve(e.getKey() + ".npy");
             if (!Files.exists(f)) {
-                throw new java.io.IOException("the reference has no gradient for " + e.getKey());
+                throw new IOException("the reference has no gradient for " + e.getKey());
             }
             float[] torchGrad = Npy.read(f).floats();
             double rel = relativeL2(e.getValue(), torchGrad);
@@ -284,14 +298,24 @@ public final class CheckReferenceCommand implements Callable<Integer> {
         return report;
     }
 
-    private static void accumulate(double[] totals, float[] a, float[] b) {
+    /** Every parameter as {@code folder/<name>.npy} (float32, its shape), the layout the reference scripts load. */
+    static void writeParameters(Map<String, Parameter> parameters, Path folder) throws IOException {
+        for (var e : parameters.entrySet()) {
+            NDArray a = e.getValue().getArray();
+            Npy.writeFloat32(folder.resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
+        }
+    }
+
+    /** Adds {@code ||a - b||^2} to {@code totals[0]} and {@code ||b||^2} to {@code totals[1]}. */
+    static void accumulate(double[] totals, float[] a, float[] b) {
         for (int i = 0; i < a.length; i++) {
             totals[0] += Math.pow(a[i] - b[i], 2);
             totals[1] += (double) b[i] * b[i];
         }
     }
 
-    private static double relativeL2(float[] a, float[] b) {
+    /** {@code ||a - b||_2 / ||b||_2}. */
+    static double relativeL2(float[] a, float[] b) {
         double diff = 0;
         double norm = 1e-300;
         for (int i = 0; i < a.length; i++) {
@@ -301,164 +325,7 @@ public final class CheckReferenceCommand implements Callable<Integer> {
         return Math.sqrt(diff / norm);
     }
 
-    private static double relative(double a, double b) {
+    static double relative(double a, double b) {
         return Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // URL-SOM
-    // ---------------------------------------------------------------------------------------------------------
-
-    /** The run's folder ({@code --out}, else runs/check-reference-<config>) with its {@code in/params} and {@code out}. */
-    private Path outputDir() throws java.io.IOException {
-        String name = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        Path dir = out != null ? out : Path.of("runs", "check-reference-" + name);
-        Files.createDirectories(dir.resolve("in").resolve("params"));
-        Files.createDirectories(dir.resolve("out"));
-        return dir;
-    }
-
-    /**
-     * URL-SOM against {@code bench/reference/check_url_som.py}: the same parameters (every name of
-     * {@code namedParameters()}, running statistics included), the inference-mode logits of one batch, then one
-     * training step on the views the trainer itself makes (replayed with its seed) at the step {@code --step}.
-     */
-    private int checkUrlSom(UrlSomConfig cfg) throws Exception {
-        int b = cfg.batchSize();
-        int c = cfg.numChannels();
-        int s = cfg.inputSize();
-        Path dir = outputDir();
-        Path in = dir.resolve("in");
-        Path ref = dir.resolve("out");
-        PythonReference python = PythonReference.locate(this.python);
-        float[] images = batchImages(cfg, b);
-        long viewSeed = seed + 1L;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(seed);
-            UrlSomModel model = (UrlSomModel) MapModels.create(cfg, manager);
-            var schedule = model.streamingSchedule((long) trainSize * cfg.batchSize());
-            double lr = schedule.learningRate(step);
-            double gamma = schedule.gamma(step);
-            // The trainer's views, replayed: a fresh UrlSomViews with the trainer's seed draws the same ones.
-            float[][] views = new UrlSomViews(cfg.augment(), c, s, viewSeed).twoViews(images, b);
-            BenchReport.JSON.writeValue(in.resolve("spec.json").toFile(), UrlSomStepBench.urlSomSpec(cfg));
-            ObjectNode state = BenchReport.JSON.createObjectNode();
-            state.put("lr", lr);
-            state.put("gamma", gamma);
-            BenchReport.JSON.writeValue(in.resolve("state.json").toFile(), state);
-            for (var e : model.namedParameters().entrySet()) {
-                NDArray a = e.getValue().getArray();
-                Npy.writeFloat32(in.resolve("params").resolve(e.getKey() + ".npy"), a.toFloatArray(), a.getShape().getShape());
-            }
-            Npy.writeFloat32(in.resolve("batch_x.npy"), images, (long) b, c, s, s);
-            Npy.writeFloat32(in.resolve("view_a.npy"), views[0], (long) b, c, s, s);
-            Npy.writeFloat32(in.resolve("view_b.npy"), views[1], (long) b, c, s, s);
-            System.err.println("running the PyTorch reference (check_url_som.py) ...");
-            python.run("check_url_som.py", List.of("--in", in.toString(), "--out", ref.toString(),
-                    "--threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
-            // Inference-mode logits, before the step.
-            float[] logits;
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray x = sub.create(images, new ai.djl.ndarray.types.Shape(b, c, s, s));
-                logits = UrlSomNet.Outputs.of(model.net().forward(new ai.djl.training.ParameterStore(sub, false),
-                        new ai.djl.ndarray.NDList(x), false)).logits().toFloatArray();
-            }
-            StepResult java;
-            Map<String, float[]> javaGrads = new java.util.LinkedHashMap<>();
-            try (UrlSomTrainer trainer = new UrlSomTrainer(model, schedule, viewSeed)) {
-                trainer.optimizer().setGradientObserver((n, g) -> javaGrads.put(n, g.toFloatArray()));
-                trainer.setStepCount(step);
-                java = trainer.step(images, b);
-            }
-            ObjectNode report = compareUrlSom(model, logits, java, javaGrads, ref);
-            report.put("config", config.toString());
-            report.put("model_arch", cfg.modelArch());
-            report.put("batch", b);
-            report.put("step", step);
-            report.put("learning_rate", lr);
-            report.put("tolerance", tolerance);
-            BenchReport.JSON.writeValue(dir.resolve("check-reference.json").toFile(), report);
-            System.out.println(BenchReport.JSON.writeValueAsString(report));
-            boolean ok = report.path("pass").asBoolean();
-            System.out.println(ok ? "PASS: Java and PyTorch agree within " + tolerance + " relative"
-                    : "FAIL: Java and PyTorch differ by more than " + tolerance + " relative (see above)");
-            return ok ? 0 : 1;
-        }
-    }
-
-    private ObjectNode compareUrlSom(UrlSomModel model, float[] logits, StepResult java, Map<String, float[]> javaGrads,
-                                     Path ref) throws java.io.IOException {
-        JsonNode r = BenchReport.JSON.readTree(ref.resolve("result.json").toFile());
-        ObjectNode report = BenchReport.JSON.createObjectNode();
-        report.put("torch_version", r.path("torch_version").asText());
-        float[] torchLogits = Npy.read(ref.resolve("logits.npy")).floats();
-        double logitError = relativeL2(logits, torchLogits);
-        double logitMaxAbs = 0;
-        for (int i = 0; i < logits.length; i++) {
-            logitMaxAbs = Math.max(logitMaxAbs, Math.abs(logits[i] - torchLogits[i]));
-        }
-        report.put("logits_relative_error", logitError);
-        report.put("logits_max_abs_difference", logitMaxAbs);
-        report.put("logits_error_definition", "||java - pytorch||_2 / ||pytorch||_2 over the batch's inference-mode logits");
-        ObjectNode losses = report.putObject("losses");
-        double worst = 0;
-        // The Java step reports total and wta + collapse (its somLoss); the reference reports each term.
-        double[][] terms = {
-            {java.totalLoss(), r.path("total_loss").asDouble()},
-            {java.somLoss(), r.path("wta").asDouble() + r.path("collapse").asDouble()},
-        };
-        String[] names = {"total_loss", "wta_plus_collapse"};
-        for (int i = 0; i < terms.length; i++) {
-            double rel = relative(terms[i][0], terms[i][1]);
-            worst = Math.max(worst, rel);
-            ObjectNode t = losses.putObject(names[i]);
-            t.put("java", terms[i][0]);
-            t.put("pytorch", terms[i][1]);
-            t.put("relative_error", rel);
-        }
-        report.put("worst_loss_relative_error", worst);
-        long[] torchBmu = Npy.read(ref.resolve("bmu.npy")).longs();
-        int mismatches = 0;
-        for (int i = 0; i < torchBmu.length; i++) {
-            if (torchBmu[i] != java.bmus()[i]) {
-                mismatches++;
-            }
-        }
-        ObjectNode bmu = report.putObject("bmu");
-        bmu.put("images", torchBmu.length);
-        bmu.put("mismatches", mismatches);
-        // Near-uniform probabilities at initialisation make BMU ties likely; reported, not a failure.
-        double[] gradTotals = new double[2];
-        ObjectNode grads = report.putObject("gradients");
-        for (var e : javaGrads.entrySet()) {
-            Path f = ref.resolve("grads").resolve(e.getKey() + ".npy");
-            if (!Files.exists(f)) {
-                throw new java.io.IOException("the reference has no gradient for " + e.getKey());
-            }
-            float[] torchGrad = Npy.read(f).floats();
-            grads.put(e.getKey(), relativeL2(e.getValue(), torchGrad));
-            accumulate(gradTotals, e.getValue(), torchGrad);
-        }
-        double gradError = Math.sqrt(gradTotals[0] / Math.max(gradTotals[1], 1e-300));
-        report.put("gradient_relative_error", gradError);
-        double[] paramTotals = new double[2];
-        ObjectNode params = report.putObject("params_after_step");
-        for (var e : model.namedParameters().entrySet()) {
-            float[] torch = Npy.read(ref.resolve("params_after").resolve(e.getKey() + ".npy")).floats();
-            float[] mine = e.getValue().getArray().toFloatArray();
-            params.put(e.getKey(), relativeL2(mine, torch));
-            accumulate(paramTotals, mine, torch);
-        }
-        double paramError = Math.sqrt(paramTotals[0] / paramTotals[1]);
-        report.put("params_error_definition", "||java - pytorch||_2 / ||pytorch||_2 over every named tensor "
-                + "(running statistics included) after one Adam step");
-        report.put("params_relative_error", paramError);
-        report.put("pass", logitError <= tolerance && worst <= tolerance && gradError <= tolerance
-                && paramError <= tolerance);
-        System.err.printf(Locale.ROOT, "logits: %.2e relative (L2), max |diff| %.2e%nlosses: worst relative error "
-                        + "%.2e%ngradients: %.2e relative (L2, whole model)%nnamed tensors after one Adam step: %.2e "
-                        + "relative (L2, whole model); BMU mismatches %d of %d%n", logitError, logitMaxAbs, worst,
-                gradError, paramError, mismatches, torchBmu.length);
-        return report;
     }
 }

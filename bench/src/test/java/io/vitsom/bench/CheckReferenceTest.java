@@ -54,4 +54,15 @@ class CheckReferenceTest {
         assertThat(r.path("losses").path("cls_loss").path("relative_error").asDouble()).isLessThan(1e-4);
         assertThat(r.path("gradient_relative_error").asDouble()).isLessThan(1e-4);
     }
+
+    @Test
+    void urlSomStepMatchesPyTorch(@TempDir Path tmp) throws IOException {
+        assumeTrue(torchAvailable(), "Debian's python3-torch is not installed");
+        JsonNode r = check("url_som_mnist.yaml", tmp);
+        assertThat(r.path("model_arch").asText()).isEqualTo("url_som");
+        assertThat(r.path("pass").asBoolean()).isTrue();
+        assertThat(r.path("logits_relative_error").asDouble()).isLessThan(1e-4);
+        assertThat(r.path("losses").path("wta_plus_collapse").path("relative_error").asDouble()).isLessThan(1e-4);
+        assertThat(r.path("params_relative_error").asDouble()).isLessThan(1e-4);
+    }
 }

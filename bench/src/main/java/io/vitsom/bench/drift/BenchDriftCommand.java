@@ -19,13 +19,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code vitsom bench-drift}: how the continual learner meets a stream whose contents change half-way. */
+/**
+ * {@code vitsom bench-drift}: how the continual learner meets a stream whose contents change half-way, and whether
+ * its detectors stay silent on one that does not.
+ */
 @Command(name = "bench-drift", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Streams a dataset that changes at --switch-at through the streaming learner's continual "
                         + "training (rehearsal, plasticity, drift detection, quarantine) and measures when the change "
                         + "is detected, how much the old classes lose and how long the new ones take to catch up.",
                 "class-split: the first half of DIR's classes (by label), then the others. dataset-switch: DIR's "
-                        + "training images, then --to's (same image shape).",
+                        + "training images, then --to's (same image shape). stationary: DIR's whole training split, "
+                        + "all classes shuffled, no switch (no --to, no --switch-at): every detection is a false "
+                        + "alarm. The detectors arm at the end of --horizon-images (with rehearsal and the defaults, "
+                        + "after 24,356 fresh images), so --images 80000 lets them watch over 50,000.",
                 "Feed: with rehearsal on, each step gets half a batch of fresh images and the reservoir fills the "
                         + "rest, which models a feed slower than the learner; with rehearsal off, full batches of "
                         + "fresh images.",
@@ -47,7 +53,7 @@ public final class BenchDriftCommand implements Callable<Integer> {
             + "e.g. configs/vit_som_fmnist.yaml for fashion-mnist, else configs/" + DEFAULT_CONFIG + ")")
     Path config;
 
-    @Option(names = "--scenario", required = true, description = "class-split or dataset-switch")
+    @Option(names = "--scenario", required = true, description = "class-split, dataset-switch or stationary")
     String scenario;
 
     @Option(names = "--to", description = "dataset-switch: the dataset streamed after the switch")
@@ -57,7 +63,7 @@ public final class BenchDriftCommand implements Callable<Integer> {
     long images;
 
     @Option(names = "--switch-at", defaultValue = "55000",
-            description = "fresh images before the switch (default: ${DEFAULT-VALUE})")
+            description = "fresh images before the switch; not for stationary (default: ${DEFAULT-VALUE})")
     long switchAt;
 
     @Option(names = "--plasticity", paramLabel = "on|off", defaultValue = "on",
@@ -122,10 +128,20 @@ public final class BenchDriftCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--to is for --scenario dataset-switch; class-split "
                     + "splits the classes of --data");
         }
+        if (kind == DriftScenario.Kind.STATIONARY && to != null) {
+            throw new ParameterException(spec.commandLine(), "--to is for --scenario dataset-switch; stationary "
+                    + "streams --data alone");
+        }
+        // --switch-at has a default, so only the parse result tells whether it was given.
+        boolean switchGiven = spec.commandLine().getParseResult().hasMatchedOption("--switch-at");
+        if (kind == DriftScenario.Kind.STATIONARY && switchGiven) {
+            throw new ParameterException(spec.commandLine(), "--switch-at is for class-split and dataset-switch; "
+                    + "stationary streams --data without a switch");
+        }
         try {
-            return new DriftSettings(kind, data, to, config != null ? config : defaultConfig(data), images, switchAt,
-                    horizonImages, evalEvery, evalImages, seed, limit, on("--plasticity", plasticity),
-                    on("--rehearsal", rehearsal), on("--quarantine", quarantine));
+            return new DriftSettings(kind, data, to, config != null ? config : defaultConfig(data), images,
+                    kind.switches() ? switchAt : images, horizonImages, evalEvery, evalImages, seed, limit,
+                    on("--plasticity", plasticity), on("--rehearsal", rehearsal), on("--quarantine", quarantine));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -174,6 +190,9 @@ public final class BenchDriftCommand implements Callable<Integer> {
         Splits first = limited(DatasetLoader.load(data, null));
         if (settings.kind() == DriftScenario.Kind.CLASS_SPLIT) {
             return DriftScenario.classSplit(first, evalImages, seed);
+        }
+        if (settings.kind() == DriftScenario.Kind.STATIONARY) {
+            return DriftScenario.stationary(first, evalImages, seed);
         }
         System.err.println("loading " + to + " ...");
         return DriftScenario.datasetSwitch(first, limited(DatasetLoader.load(to, null)), evalImages, seed);

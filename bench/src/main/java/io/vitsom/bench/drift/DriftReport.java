@@ -16,15 +16,19 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The outcome of a drift benchmark: the headline numbers (when the change was detected, how much the old group
- * lost, how long the new group took to catch up) derived from the evaluations, written as {@code drift.json},
- * {@code drift.md} and {@code drift.png}.
+ * lost, how long the new group took to catch up; for a stationary stream, the false alarms in the images the
+ * armed detectors watched) derived from the evaluations, written as {@code drift.json}, {@code drift.md} and
+ * {@code drift.png}.
  *
  * @param settings what was run
- * @param oldGroup the old group in words
- * @param newGroup the new group in words
+ * @param oldGroup the old group in words (stationary: the whole dataset)
+ * @param newGroup the new group in words, or null for stationary
  * @param batchSize the config's batch size
  * @param points the evaluations, in stream order
  * @param detections every change detected, in stream order
+ * @param armedAt fresh images streamed before the first one the armed detectors watched; empty if they never armed
+ * @param armedImagesBeforeSwitch fresh images the armed detectors watched before the switch (stationary: in the
+ *     whole stream); their calibration counts, the quiet period after each detection does not
  * @param imagesFed fresh images streamed when the run ended
  * @param stopReason why the run stopped early, or null when it streamed every image
  * @param wallSeconds the whole run, evaluations included
@@ -33,8 +37,9 @@ import java.util.function.ToDoubleFunction;
  * @param codeVersion the code that ran
  */
 record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int batchSize, List<Point> points,
-                   List<Detection> detections, long imagesFed, String stopReason, double wallSeconds,
-                   double trainSeconds, Machine machine, String codeVersion) {
+                   List<Detection> detections, OptionalLong armedAt, long armedImagesBeforeSwitch, long imagesFed,
+                   String stopReason, double wallSeconds, double trainSeconds, Machine machine,
+                   String codeVersion) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** How close to its before-switch level the new group's purity must come to count as recovered. */
     static final double RECOVERY_TOLERANCE = 0.03;
@@ -59,7 +64,8 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
     /**
      * A change the trainer detected.
      *
-     * @param images position in the stream (fresh images since the start) of the image it fired on
+     * @param images position in the stream (fresh images since the start) of the image it fired on: the switch's
+     *     last old image is at {@code switchAt}, its first new one at {@code switchAt + 1}
      */
     record Detection(long images, String series, String detector, double magnitude) {
     }
@@ -94,26 +100,32 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
         return stopReason == null;
     }
 
-    /** The first detection at or after the switch, in images since the start. */
+    /** The first detection on a new image (after the switch), in images since the start; none for stationary. */
     OptionalLong detectedAt() {
-        return detections.stream().filter(d -> d.images() >= settings.switchAt()).mapToLong(Detection::images)
+        return detections.stream().filter(d -> d.images() > settings.switchAt()).mapToLong(Detection::images)
                 .findFirst();
     }
 
-    /** Detections before the switch: the stream had not changed yet. */
+    /** Detections on images before the switch, the stream had not changed yet: for stationary, all of them. */
     long falseAlarms() {
-        return detections.stream().filter(d -> d.images() < settings.switchAt()).count();
+        return detections.stream().filter(d -> d.images() <= settings.switchAt()).count();
     }
 
-    /** The old group's purity at the last evaluation before any new image was trained; NaN without one. */
+    /**
+     * The old group's purity at the last evaluation before any new image was trained (stationary: the last
+     * evaluation, the final purity of a complete run); NaN without one.
+     */
     double purityBeforeSwitch() {
         return points.stream().filter(p -> p.images() <= settings.switchAt()).reduce((a, b) -> b)
                 .map(Point::purityOld).orElse(Double.NaN);
     }
 
-    /** The final evaluation, or null when the run was stopped before the end. */
+    /**
+     * The final evaluation after a switch, or null when the run was stopped before the end or has no switch (a
+     * stationary stream's end is its {@link #purityBeforeSwitch()}).
+     */
     private Point end() {
-        return complete() && !points.isEmpty() ? points.get(points.size() - 1) : null;
+        return complete() && !points.isEmpty() && settings.kind().switches() ? points.get(points.size() - 1) : null;
     }
 
     double purityNewAfter() {
@@ -132,7 +144,7 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
      */
     OptionalLong recoveryImages() {
         double target = purityBeforeSwitch() - RECOVERY_TOLERANCE;
-        if (Double.isNaN(target)) {
+        if (Double.isNaN(target) || !settings.kind().switches()) {
             return OptionalLong.empty();
         }
         return points.stream().filter(p -> p.images() >= settings.switchAt() && p.purityNew() >= target)
@@ -158,7 +170,12 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
         r.put("to", settings.to() == null ? null : settings.to().toString());
         r.put("config", settings.config().toString());
         r.put("images", settings.images());
-        r.put("switch_at_images", settings.switchAt());
+        boolean switches = settings.kind().switches();
+        if (switches) {
+            r.put("switch_at_images", settings.switchAt());
+        } else {
+            r.putNull("switch_at_images");
+        }
         r.put("complete", complete());
         if (!complete()) {
             r.put("stop_reason", stopReason);
@@ -166,10 +183,18 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
         r.put("images_streamed", imagesFed);
         r.put("old_group", oldGroup);
         r.put("new_group", newGroup);
-        putLong(r, "detected_at_images", detectedAt());
+        if (switches) {
+            putLong(r, "detected_at_images", detectedAt());
+        } else {
+            // Nothing changed, so there is no one detection of the change: every detection, each a false alarm.
+            ArrayNode all = r.putArray("detected_at_images");
+            detections.forEach(d -> all.add(d.images()));
+        }
         OptionalLong at = detectedAt();
         putLong(r, "detection_delay_images", at.isPresent() ? OptionalLong.of(at.getAsLong() - settings.switchAt())
                 : OptionalLong.empty());
+        putLong(r, "armed_at_images", armedAt);
+        r.put("armed_images_before_switch", armedImagesBeforeSwitch);
         r.put("false_alarms_before_switch", falseAlarms());
         ArrayNode events = r.putArray("detections");
         for (Detection d : detections) {
@@ -254,7 +279,7 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
     /** The headline table, the settings and the evaluations, in the style of the other result files. */
     String markdown() {
         StringBuilder sb = new StringBuilder();
-        String what = settings.kind() == DriftScenario.Kind.CLASS_SPLIT ? settings.data().getFileName().toString()
+        String what = settings.to() == null ? settings.data().getFileName().toString()
                 : settings.data().getFileName() + " → " + settings.to().getFileName();
         sb.append("# Drift benchmark: ").append(settings.kind().key()).append(" on ").append(what).append("\n\n");
         if (!complete()) {
@@ -262,6 +287,19 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
                     + "numbers at the end are missing and the evaluations below are what was measured.%n%n",
                     stopReason, imagesFed, settings.images()));
         }
+        if (settings.kind().switches()) {
+            switchResults(sb);
+        } else {
+            stationaryResults(sb);
+        }
+        row(sb, "Wall time (training alone; training images/s)", String.format(Locale.ROOT, "%.0f s (%.0f s; %.0f)",
+                wallSeconds, trainSeconds, trainImagesPerSecond()));
+        settingsAndEvaluations(sb);
+        return sb.toString();
+    }
+
+    /** The intro and the result rows of a stream that changes: detection, purities, recovery. */
+    private void switchResults(StringBuilder sb) {
         sb.append(String.format(Locale.ROOT, "A stream of %,d fresh images: %,d of %s (old), then %,d of %s (new). "
                         + "Purity of %d held-out test images per group, each group assigned by the live map and scored "
                         + "on its own labels, every %,d images. %s%n%n",
@@ -281,8 +319,36 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
         row(sb, String.format(Locale.ROOT, "Recovery: images after the switch until the new group is within %.2f "
                 + "of the old group's purity before it", RECOVERY_TOLERANCE), recovery.isPresent()
                 ? String.format(Locale.ROOT, "%,d", recovery.getAsLong()) : "not within this run");
-        row(sb, "Wall time (training alone; training images/s)", String.format(Locale.ROOT, "%.0f s (%.0f s; %.0f)",
-                wallSeconds, trainSeconds, trainImagesPerSecond()));
+        row(sb, "Detectors armed after (fresh images streamed); images they watched before the switch", armed());
+    }
+
+    /** The intro and the result rows of a stationary stream: its false alarms and the purity at the end. */
+    private void stationaryResults(StringBuilder sb) {
+        sb.append(String.format(Locale.ROOT, "A stationary stream of %,d fresh images of %s, shuffled, without a "
+                        + "switch: every detection is a false alarm. Purity of %d held-out test images of all classes, "
+                        + "assigned by the live map, every %,d images. %s%n%n",
+                settings.images(), oldGroup, settings.evalImages(), settings.evalEvery(), feed()));
+        sb.append(String.format(Locale.ROOT, "**%,d false alarm%s in %,d armed stationary images** ", falseAlarms(),
+                falseAlarms() == 1 ? "" : "s", armedImagesBeforeSwitch));
+        sb.append(armedAt.isPresent()
+                ? String.format(Locale.ROOT, "(the images the armed detectors watched, their calibration included: "
+                        + "they armed after %,d fresh images, when the organisation horizon of %,d trained images "
+                        + "was over).%n%n", armedAt.getAsLong(), settings.horizonImages())
+                : String.format(Locale.ROOT, "(the detectors never armed: the organisation horizon of %,d trained "
+                        + "images was not over; stream more --images).%n%n", settings.horizonImages()));
+        sb.append("| Result | Value |\n| :--- | ---: |\n");
+        row(sb, "False alarms (every detection: the stream does not change)", String.valueOf(falseAlarms()));
+        row(sb, "Detectors armed after (fresh images streamed); images they watched", armed());
+        row(sb, "Purity at the end, all classes (`purity_before_switch` in drift.json)", number(purityBeforeSwitch()));
+    }
+
+    /** When the detectors armed and how many images they watched before the switch, for a result row. */
+    private String armed() {
+        return armedAt.isPresent() ? String.format(Locale.ROOT, "%,d; %,d", armedAt.getAsLong(),
+                armedImagesBeforeSwitch) : "never";
+    }
+
+    private void settingsAndEvaluations(StringBuilder sb) {
         sb.append("\n| Setting | Value |\n| :--- | :--- |\n");
         row(sb, "Plasticity / rehearsal / quarantine", DriftSettings.onOff(settings.plasticity()) + " / "
                 + DriftSettings.onOff(settings.rehearsal()) + " / " + DriftSettings.onOff(settings.quarantine()));
@@ -304,17 +370,19 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
                         d.detector(), d.magnitude()));
             }
         }
+        boolean switches = settings.kind().switches();
         sb.append("\nEvaluations (QE, TE: the monitor's last window of fresh images):\n\n")
-                .append("| Images | Purity old | Purity new | QE | TE | Temperature | Learning rate | Plasticity "
-                        + "| Rehearsed | Wall s |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-                        + "| ---: |\n");
+                .append(switches ? "| Images | Purity old | Purity new " : "| Images | Purity ")
+                .append("| QE | TE | Temperature | Learning rate | Plasticity | Rehearsed | Wall s |\n")
+                .append(switches ? "| ---: | ---: | ---: " : "| ---: | ---: ")
+                .append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Point p : points) {
-            sb.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s | %s | %.0f |%n",
-                    p.images(), number(p.purityOld()), number(p.purityNew()), number(p.quantizationError()),
-                    number(p.topographicError()), number(p.temperature()), scientific(p.learningRate()),
-                    number(p.plasticity()), number(p.rehearsedShare()), p.wallSeconds()));
+            String purity = switches ? number(p.purityOld()) + " | " + number(p.purityNew()) : number(p.purityOld());
+            sb.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s | %.0f |%n",
+                    p.images(), purity, number(p.quantizationError()), number(p.topographicError()),
+                    number(p.temperature()), scientific(p.learningRate()), number(p.plasticity()),
+                    number(p.rehearsedShare()), p.wallSeconds()));
         }
-        return sb.toString();
     }
 
     /** How fresh images reach the learner, which decides how much rehearsal there is. */
@@ -339,22 +407,31 @@ record DriftReport(DriftSettings settings, String oldGroup, String newGroup, int
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2e", v) : "-";
     }
 
-    /** Purity, QE and plasticity/temperature over the stream; the switch dashed, each detection in red. */
+    /**
+     * Purity, QE and plasticity/temperature over the stream; the switch (none for stationary) and the arming of the
+     * detectors dashed, each detection in red.
+     */
     LineChart chart() {
         double[] x = points.stream().mapToDouble(Point::images).toArray();
+        boolean switches = settings.kind().switches();
+        LineChart.Panel purity = LineChart.Panel.of("Purity of held-out test images", "purity").withYRange(0, 1);
+        purity = switches
+                ? purity.with("old group", x, values(Point::purityOld)).with("new group", x, values(Point::purityNew))
+                : purity.with("all classes", x, values(Point::purityOld));
         LineChart.Builder b = LineChart.builder()
-                .title(settings.kind().key() + ": " + oldGroup + " → " + newGroup)
+                .title(settings.kind().key() + ": " + oldGroup + (switches ? " → " + newGroup : ", no switch"))
                 .xLabel("fresh images streamed")
                 .size(1000, 760)
-                .panel(LineChart.Panel.of("Purity of held-out test images", "purity").withYRange(0, 1)
-                        .with("old group", x, values(Point::purityOld))
-                        .with("new group", x, values(Point::purityNew)))
+                .panel(purity)
                 .panel(LineChart.Panel.of("Quantization error (monitor window)", "QE")
                         .with("QE", x, values(Point::quantizationError)))
                 .panel(LineChart.Panel.of("Plasticity level and temperature", "level / grid units")
                         .with("plasticity level", x, values(Point::plasticity))
-                        .with("temperature", x, values(Point::temperature)))
-                .marker(settings.switchAt(), "switch", Color.GRAY, true);
+                        .with("temperature", x, values(Point::temperature)));
+        if (switches) {
+            b.marker(settings.switchAt(), "switch", Color.GRAY, true);
+        }
+        armedAt.ifPresent(at -> b.marker(at, "armed", new Color(0x2ca02c), true));
         for (Detection d : detections) {
             b.marker(d.images(), d.series(), new Color(0xd62728), false);
         }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Streams a drift scenario through a fresh {@link ContinualTrainer} (the streaming learner's own continual
@@ -67,17 +68,22 @@ final class DriftRun {
         int perStep = settings.freshPerStep(batch);
         // Each phase has its own seeded order, so the images after the switch do not depend on how many came before.
         ShuffledFeed before = new ShuffledFeed(scenario.before(), settings.seed());
-        ShuffledFeed after = new ShuffledFeed(scenario.after(), settings.seed() + 1);
+        // A stationary stream has no after: its whole stream is before the switch (switchAt == images).
+        ShuffledFeed after = scenario.after() == null ? null : new ShuffledFeed(scenario.after(), settings.seed() + 1);
         byte[] pixels = new byte[perStep * scenario.before().imageSize()];
         List<DriftReport.Point> points = new ArrayList<>();
         List<DriftReport.Detection> detections = new ArrayList<>();
         Interval interval = new Interval();
+        Arming arming = new Arming();
         long fed = 0;
         double trainSeconds = 0;
-        log.printf(Locale.ROOT, "bench-drift: %s, %,d fresh images (%,d of %s, then %,d of %s), batch %d with %d "
-                        + "fresh per step, plasticity %s, rehearsal %s, quarantine %s, seed %d%n",
-                settings.kind().key(), settings.images(), settings.switchAt(), scenario.oldGroup(),
-                settings.images() - settings.switchAt(), scenario.newGroup(), batch, perStep,
+        String stream = settings.kind().switches()
+                ? String.format(Locale.ROOT, "%,d of %s, then %,d of %s", settings.switchAt(), scenario.oldGroup(),
+                        settings.images() - settings.switchAt(), scenario.newGroup())
+                : scenario.oldGroup() + ", no switch";
+        log.printf(Locale.ROOT, "bench-drift: %s, %,d fresh images (%s), batch %d with %d fresh per step, "
+                        + "plasticity %s, rehearsal %s, quarantine %s, seed %d%n",
+                settings.kind().key(), settings.images(), stream, batch, perStep,
                 DriftSettings.onOff(settings.plasticity()), DriftSettings.onOff(settings.rehearsal()),
                 DriftSettings.onOff(settings.quarantine()), settings.seed());
         while (fed < settings.images() && !stop.isRequested()) {
@@ -86,6 +92,7 @@ final class DriftRun {
             int count = (int) Math.min(perStep, boundary - fed);
             (fed < settings.switchAt() ? before : after).next(count, pixels);
             long monitorBefore = trainer.monitor().images();
+            long armedBefore = trainer.monitor().armedImages();
             long t0 = System.nanoTime();
             ContinualTrainer.Outcome outcome = trainer.train(pixels, count);
             trainSeconds += (System.nanoTime() - t0) / 1e9;
@@ -93,17 +100,19 @@ final class DriftRun {
                 detections.add(new DriftReport.Detection(streamPosition(fed, e, monitorBefore, outcome.trained()),
                         e.series(), e.detector(), e.magnitude()));
             }
+            arming.step(fed, trainer.monitor().armedImages() - armedBefore, outcome.trained());
             fed += count;
             if (fed == boundary) {
                 DriftReport.Point p = evaluate(scenario, trainer, manager, fed, interval, start);
                 points.add(p);
-                progress(p, detections.size(), trainSeconds);
+                progress(p, detections.size(), trainer.monitor().armed(), trainSeconds);
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
         String stopped = fed < settings.images() ? stop.reason() : null;
-        return new DriftReport(settings, scenario.oldGroup(), scenario.newGroup(), batch, points, detections, fed,
-                stopped, wall, trainSeconds, DriftReport.Machine.current(), CodeVersion.describe());
+        return new DriftReport(settings, scenario.oldGroup(), scenario.newGroup(), batch, points, detections,
+                arming.armedAt, arming.beforeSwitch, fed, stopped, wall, trainSeconds, DriftReport.Machine.current(),
+                CodeVersion.describe());
     }
 
     /** The next place a step must end: an evaluation, the switch or the end of the stream. */
@@ -121,6 +130,31 @@ final class DriftRun {
         return fedBefore + trained[k] + 1;
     }
 
+    /**
+     * When the detectors armed and how long they watched before the switch, in stream positions. Within a step the
+     * monitor's arming point does not move (the trainer moves it before or after observing), so the armed images of
+     * a step are its last trained ones.
+     */
+    private final class Arming {
+        /** Fresh images streamed before the first one the armed detectors watched; empty before that. */
+        OptionalLong armedAt = OptionalLong.empty();
+        /** Fresh images watched by armed detectors among those streamed before the switch. */
+        long beforeSwitch;
+
+        void step(long fedBefore, long armed, int[] trained) {
+            if (armed <= 0) {
+                return;
+            }
+            if (armedAt.isEmpty()) {
+                armedAt = OptionalLong.of(fedBefore + trained[(int) (trained.length - armed)]);
+            }
+            // Steps never straddle the switch: a step is before it or not.
+            if (fedBefore < settings.switchAt()) {
+                beforeSwitch += armed;
+            }
+        }
+    }
+
     /** Counters at the previous evaluation, for the share of rehearsed images since then. */
     private static final class Interval {
         long fresh;
@@ -131,7 +165,8 @@ final class DriftRun {
                                        Interval interval, long start) {
         MapModel live = trainer.live().map();
         double purityOld = ClusteringMetrics.purity(live.bmus(scenario.oldTest(), EVAL_BATCH), scenario.oldTest().labels());
-        double purityNew = ClusteringMetrics.purity(live.bmus(scenario.newTest(), EVAL_BATCH), scenario.newTest().labels());
+        double purityNew = scenario.newTest() == null ? Double.NaN
+                : ClusteringMetrics.purity(live.bmus(scenario.newTest(), EVAL_BATCH), scenario.newTest().labels());
         long fresh = trainer.freshImages() - interval.fresh;
         long rehearsed = trainer.rehearsedImages() - interval.rehearsed;
         interval.fresh = trainer.freshImages();
@@ -148,15 +183,19 @@ final class DriftRun {
     }
 
 
-    private void progress(DriftReport.Point p, int detections, double trainSeconds) {
+    private void progress(DriftReport.Point p, int detections, boolean armed, double trainSeconds) {
         double rate = trainSeconds > 0 ? p.images() / trainSeconds : Double.NaN;
         // The ETA includes the evaluations still to come: wall time per image so far, not training speed.
         double eta = p.wallSeconds() / p.images() * (settings.images() - p.images());
-        log.printf(Locale.ROOT, "images %,d/%,d (%s) purity old %.3f new %.3f QE %.4g T %.3g plasticity %.2f "
-                        + "detections %d | %.0f img/s, eta %s%n",
-                p.images(), settings.images(), p.images() <= settings.switchAt() ? "before switch" : "after switch",
-                p.purityOld(), p.purityNew(), p.quantizationError(), p.temperature(), p.plasticity(), detections,
-                rate, eta(eta));
+        String purity = settings.kind().switches()
+                ? String.format(Locale.ROOT, "(%s) purity old %.3f new %.3f",
+                        p.images() <= settings.switchAt() ? "before switch" : "after switch", p.purityOld(),
+                        p.purityNew())
+                : String.format(Locale.ROOT, "(stationary) purity %.3f", p.purityOld());
+        log.printf(Locale.ROOT, "images %,d/%,d %s QE %.4g T %.3g plasticity %.2f detections %d, armed %s | %.0f "
+                        + "img/s, eta %s%n",
+                p.images(), settings.images(), purity, p.quantizationError(), p.temperature(), p.plasticity(),
+                detections, armed ? "yes" : "no", rate, eta(eta));
         log.flush();
     }
 

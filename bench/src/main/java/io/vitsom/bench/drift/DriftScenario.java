@@ -12,15 +12,16 @@ import java.util.function.IntPredicate;
 
 /**
  * What a drift benchmark streams and what it measures: the training images fed before the switch and after it,
- * and held-out test images of the "old" and the "new" group, each scored for purity on its own labels.
+ * and held-out test images of the "old" and the "new" group, each scored for purity on its own labels. A
+ * stationary scenario has no switch: no images after it and no new group.
  *
  * @param kind the scenario
- * @param before training images streamed before the switch
- * @param after training images streamed from the switch on
+ * @param before training images streamed before the switch (stationary: all of them)
+ * @param after training images streamed from the switch on, or null for stationary
  * @param oldTest test images of what the stream showed before the switch
- * @param newTest test images of what it shows after
+ * @param newTest test images of what it shows after, or null for stationary
  * @param oldGroup the old group, in words (for reports)
- * @param newGroup the new group, in words
+ * @param newGroup the new group, in words, or null for stationary
  */
 record DriftScenario(Kind kind, ImageSet before, ImageSet after, ImageSet oldTest, ImageSet newTest, String oldGroup,
                      String newGroup) {
@@ -30,7 +31,9 @@ record DriftScenario(Kind kind, ImageSet before, ImageSet after, ImageSet oldTes
         /** One dataset: the first half of its classes (by label), then the others. */
         CLASS_SPLIT("class-split"),
         /** One dataset, then another of the same image shape. */
-        DATASET_SWITCH("dataset-switch");
+        DATASET_SWITCH("dataset-switch"),
+        /** One dataset's training split, all classes, with no switch: how often the detectors fire for nothing. */
+        STATIONARY("stationary");
 
         private final String key;
 
@@ -43,13 +46,19 @@ record DriftScenario(Kind kind, ImageSet before, ImageSet after, ImageSet oldTes
             return key;
         }
 
+        /** Whether the stream changes; a stationary stream counts as before the switch from start to end. */
+        boolean switches() {
+            return this != STATIONARY;
+        }
+
         static Kind parse(String s) {
             for (Kind k : values()) {
                 if (k.key.equals(s.toLowerCase(Locale.ROOT))) {
                     return k;
                 }
             }
-            throw new IllegalArgumentException("--scenario must be class-split or dataset-switch, got " + s);
+            throw new IllegalArgumentException("--scenario must be class-split, dataset-switch or stationary, got "
+                    + s);
         }
     }
 
@@ -94,6 +103,14 @@ record DriftScenario(Kind kind, ImageSet before, ImageSet after, ImageSet oldTes
                 sample(testSplit(from), evalImages, random), sample(testSplit(to), evalImages, random),
                 from.name() + " (its " + from.train().numClasses() + " classes)",
                 to.name() + " (its " + to.train().numClasses() + " classes)");
+    }
+
+    /** The whole training split, every class, without a switch; purity on the labelled test images. */
+    static DriftScenario stationary(Splits data, int evalImages, long seed) {
+        Random random = new Random(seed ^ 0x7e57L);
+        ImageSet test = where(testSplit(data), label -> label >= 0, "labelled classes");
+        return new DriftScenario(Kind.STATIONARY, data.train(), null, sample(test, evalImages, random), null,
+                "all " + data.train().numClasses() + " classes of " + data.name(), null);
     }
 
     private static ImageSet testSplit(Splits data) {

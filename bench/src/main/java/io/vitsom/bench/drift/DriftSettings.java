@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param to the dataset streamed after the switch (dataset-switch), or null
  * @param config the model config file
  * @param images fresh images streamed in all
- * @param switchAt fresh images before the switch
+ * @param switchAt fresh images before the switch; for stationary, which has none, {@code images}: every image
+ *     streamed counts as before the switch, so every detection is a false alarm
  * @param horizonImages the schedules' organisation horizon (trained images); the detectors arm at its end
  * @param evalEvery fresh images between evaluations
  * @param evalImages test images per group
@@ -28,7 +29,15 @@ record DriftSettings(DriftScenario.Kind kind, Path data, Path to, Path config, l
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(config, "config");
-        if (switchAt <= 0 || switchAt >= images) {
+        if (!kind.switches()) {
+            if (images < 1) {
+                throw new IllegalArgumentException("--images must be >= 1, got " + images);
+            }
+            if (switchAt != images) {
+                throw new IllegalArgumentException("a stationary stream has no switch: its switch position is the "
+                        + "end (" + images + "), got " + switchAt);
+            }
+        } else if (switchAt <= 0 || switchAt >= images) {
             throw new IllegalArgumentException("--switch-at must be between 1 and --images - 1 (" + (images - 1)
                     + "), got " + switchAt);
         }

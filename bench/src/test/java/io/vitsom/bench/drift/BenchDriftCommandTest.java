@@ -43,7 +43,8 @@ class BenchDriftCommandTest {
             "detected_at_images", "detection_delay_images", "false_alarms_before_switch", "detections",
             "purity_before_switch", "purity_new_classes_after", "purity_old_classes_after", "old_class_drop",
             "recovery_images", "plasticity", "rehearsal", "quarantine", "seed", "horizon_images", "machine",
-            "code_version", "wall_seconds", "train_images_per_second", "series", "complete");
+            "code_version", "wall_seconds", "train_images_per_second", "series", "complete", "armed_at_images",
+            "armed_images_before_switch");
     static final List<String> SERIES = List.of("images", "purity_old", "purity_new", "quantization_error",
             "topographic_error", "hit_map_js", "temperature", "learning_rate", "plasticity");
 
@@ -125,6 +126,11 @@ class BenchDriftCommandTest {
         }
         // Half of every batch was rehearsed once the reservoir had images.
         assertThat(series.path("rehearsed_share").get(3).asDouble()).isCloseTo(0.5, offset(0.01));
+        // The horizon of 80 trained images is 5 steps of 16 (8 fresh; the first without rehearsal, which does not
+        // change the step count): the detectors watch from the 33rd fresh image on. They calibrate over 2,000 images,
+        // so none can fire here and every image from there to the switch was watched.
+        assertThat(json.path("armed_at_images").asLong()).isEqualTo(32);
+        assertThat(json.path("armed_images_before_switch").asLong()).isEqualTo(160 - 32);
 
         String md = Files.readString(out.resolve("drift.md"));
         assertThat(md).contains("# Drift benchmark: class-split on bands").contains("classes 0, 1")
@@ -132,6 +138,102 @@ class BenchDriftCommandTest {
         BufferedImage png = ImageIO.read(out.resolve("drift.png").toFile());
         assertThat(png.getWidth()).isPositive();
         assertThat(png.getHeight()).isPositive();
+    }
+
+    @Test
+    void stationaryStreamsAllClassesAndCountsItsArmedImages(@TempDir Path tmp) throws Exception {
+        Path data = dataset(tmp, "bands", 4, 8);
+        Path config = Files.writeString(tmp.resolve("tiny.yaml"), TINY);
+        Path out = tmp.resolve("out");
+        Result r = execute("--data", data.toString(), "--config", config.toString(), "--scenario", "stationary",
+                "--images", "320", "--horizon-images", "80", "--eval-every", "80", "--eval-images", "40", "--out",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("images 80/320 (stationary) purity").contains("armed yes").contains("wrote");
+
+        JsonNode json = DriftReport.JSON.readTree(out.resolve("drift.json").toFile());
+        for (String key : KEYS) {
+            assertThat(json.has(key)).as(key).isTrue();
+        }
+        assertThat(json.path("scenario").asText()).isEqualTo("stationary");
+        assertThat(json.path("images").asLong()).isEqualTo(320);
+        assertThat(json.path("images_streamed").asLong()).isEqualTo(320);
+        assertThat(json.path("old_group").asText()).startsWith("all 4 classes of");
+        // Calibration (2,000 images) outlasts this stream: no detection is possible, and the detectors watched every
+        // image after the horizon (5 steps of 8 fresh images, the last one armed from its start).
+        assertThat(json.path("armed_at_images").asLong()).isEqualTo(32);
+        assertThat(json.path("armed_images_before_switch").asLong()).isEqualTo(320 - 32);
+        assertThat(json.path("detected_at_images").isArray()).isTrue();
+        assertThat(json.path("detected_at_images")).isEmpty();
+        assertThat(json.path("false_alarms_before_switch").asLong()).isZero();
+        for (String key : List.of("switch_at_images", "detection_delay_images", "new_group",
+                "purity_new_classes_after", "purity_old_classes_after", "old_class_drop", "recovery_images")) {
+            assertThat(json.path(key).isNull()).as(key).isTrue();
+        }
+        JsonNode series = json.path("series");
+        assertThat(series.path("images")).extracting(JsonNode::asLong).containsExactly(80L, 160L, 240L, 320L);
+        assertThat(series.path("purity_new")).hasSize(4).allMatch(JsonNode::isNull);
+        // purity_before_switch carries the purity at the end: the whole stream is before the (absent) switch.
+        assertThat(json.path("purity_before_switch").asDouble()).isBetween(0.0, 1.0)
+                .isEqualTo(series.path("purity_old").get(3).asDouble());
+
+        String md = Files.readString(out.resolve("drift.md"));
+        assertThat(md).contains("# Drift benchmark: stationary on bands")
+                .contains("**0 false alarms in 288 armed stationary images**").contains("armed after 32 fresh images")
+                .contains("`purity_before_switch` in drift.json").doesNotContain("Recovery");
+        assertThat(ImageIO.read(out.resolve("drift.png").toFile())).isNotNull();
+    }
+
+    @Test
+    void everyStationaryDetectionIsAFalseAlarmAndTheSwitchImageIsBeforeTheSwitch(@TempDir Path tmp) {
+        Path data = tmp.resolve("data");
+        Path config = tmp.resolve("tiny.yaml");
+        List<DriftReport.Detection> detections = List.of(new DriftReport.Detection(150, "quantization_error",
+                "page_hinkley", 1.0), new DriftReport.Detection(400, "hit_map_js", "page_hinkley", 0.2));
+        DriftSettings stationary = new DriftSettings(DriftScenario.Kind.STATIONARY, data, null, config, 400, 400, 80,
+                100, 10, 0, null, true, true, false);
+        JsonNode json = report(stationary, detections).json();
+        assertThat(json.path("false_alarms_before_switch").asLong()).isEqualTo(2);
+        assertThat(json.path("detected_at_images")).extracting(JsonNode::asLong).containsExactly(150L, 400L);
+        assertThat(json.path("armed_at_images").asLong()).isEqualTo(100);
+        assertThat(json.path("armed_images_before_switch").asLong()).isEqualTo(250);
+        assertThat(report(stationary, detections).markdown()).contains("**2 false alarms in 250 armed stationary "
+                + "images**");
+
+        // With a switch at 150, the detection on image 150 fired on the last old image: a false alarm, not the switch.
+        DriftSettings split = new DriftSettings(DriftScenario.Kind.CLASS_SPLIT, data, null, config, 400, 150, 80,
+                100, 10, 0, null, true, true, false);
+        JsonNode splitJson = report(split, detections).json();
+        assertThat(splitJson.path("false_alarms_before_switch").asLong()).isEqualTo(1);
+        assertThat(splitJson.path("detected_at_images").asLong()).isEqualTo(400);
+        assertThat(splitJson.path("detection_delay_images").asLong()).isEqualTo(250);
+        assertThat(splitJson.path("switch_at_images").asLong()).isEqualTo(150);
+    }
+
+    private static DriftReport report(DriftSettings settings, List<DriftReport.Detection> detections) {
+        List<DriftReport.Point> points = List.of(new DriftReport.Point(settings.images(), 0.8, Double.NaN, 0.1, 0.05,
+                0.01, 0.5, 1e-4, 0, 0.5, 10));
+        return new DriftReport(settings, "all 2 classes of data", null, 16, points, detections,
+                java.util.OptionalLong.of(100), 250, settings.images(), null, 10, 8,
+                new DriftReport.Machine(2, "Linux", null, 1024), "test");
+    }
+
+    @Test
+    void stationaryRefusesASwitchAndASecondDataset(@TempDir Path tmp) throws Exception {
+        Path data = dataset(tmp, "bands", 4, 8);
+        Result switchAt = execute("--data", data.toString(), "--scenario", "stationary", "--switch-at", "100",
+                "--out", tmp.resolve("out").toString());
+        assertThat(switchAt.code()).isNotZero();
+        assertThat(switchAt.err()).contains("--switch-at is for class-split and dataset-switch; stationary streams "
+                + "--data without a switch");
+        Result to = execute("--data", data.toString(), "--to", data.toString(), "--scenario", "stationary",
+                "--out", tmp.resolve("out").toString());
+        assertThat(to.code()).isNotZero();
+        assertThat(to.err()).contains("--to is for --scenario dataset-switch; stationary streams --data alone");
+        Result unknown = execute("--data", data.toString(), "--scenario", "steady", "--out",
+                tmp.resolve("out").toString());
+        assertThat(unknown.err()).contains("--scenario must be class-split, dataset-switch or stationary, got steady");
+        assertThat(tmp.resolve("out")).doesNotExist();
     }
 
     @Test

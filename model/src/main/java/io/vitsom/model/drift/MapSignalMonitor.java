@@ -51,6 +51,7 @@ public final class MapSignalMonitor {
     private int hitWindowFill;
     private long images;
     private long armAt;
+    private long armedImages;
     private double windowQe;
     private double windowTe;
     private int windowCount;
@@ -87,6 +88,7 @@ public final class MapSignalMonitor {
             hits[bmu]++;
             hitWindowFill++;
             if (armed()) {
+                armedImages++;
                 offer(Series.QUANTIZATION_ERROR, qe, events);
                 offer(Series.TOPOGRAPHIC_ERROR, te, events);
             }
@@ -161,6 +163,15 @@ public final class MapSignalMonitor {
     /** Fresh images seen. */
     public long images() {
         return images;
+    }
+
+    /**
+     * Fresh images seen while armed (calibration included), since this monitor was created: how long the detectors
+     * watched, for a benchmark's false-alarm rate. Counted by this object only: not checkpointed, and
+     * {@link #resumeAt} does not change it.
+     */
+    public long armedImages() {
+        return armedImages;
     }
 
     /**

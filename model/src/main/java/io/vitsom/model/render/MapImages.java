@@ -5,10 +5,8 @@ import io.vitsom.model.som.SomGrid;
 import io.vitsom.model.som.Topology;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +33,6 @@ public final class MapImages {
 
     private static final int PAD = 4;
     private static final int SWATCH = 12;
-    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
     // matplotlib's tab10 and tab20 qualitative palettes.
     private static final int[] TAB10 = {
@@ -142,15 +139,9 @@ public final class MapImages {
 
         int mapW = grid.cols() * cellPx + hexShift(grid, cellPx);
         int mapH = grid.rows() * cellPx;
-        FontMetrics fm = metrics();
-        int lineH = Math.max(SWATCH, fm.getHeight()) + PAD;
-        int widest = 0;
-        for (String name : names) {
-            widest = Math.max(widest, entryWidth(fm, name));
-        }
-        int imageW = Math.max(mapW, widest) + 2 * PAD;
-        List<int[]> positions = flow(fm, names, imageW - 2 * PAD, lineH);
-        int legendH = positions.isEmpty() ? 0 : positions.get(positions.size() - 1)[1] + lineH;
+        Legend legend = new Legend(names, colours, SWATCH);
+        int imageW = Math.max(mapW, legend.widestEntry()) + 2 * PAD;
+        int legendH = legend.height(imageW - 2 * PAD);
         int imageH = PAD + mapH + PAD + legendH + PAD;
 
         BufferedImage out = filled(imageW, imageH);
@@ -162,16 +153,8 @@ public final class MapImages {
                 int inner = innerSize(cellPx);
                 drawCell(g, x0, y0, inner, inner, majorityLabel[k] < 0 ? -1 : classRgb(majorityLabel[k], numClasses));
             }
-            g.setFont(FONT);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            int legendTop = PAD + mapH + PAD;
-            for (int e = 0; e < names.size(); e++) {
-                int x = PAD + positions.get(e)[0];
-                int y = legendTop + positions.get(e)[1];
-                drawCell(g, x, y, SWATCH, SWATCH, colours.get(e));
-                g.setColor(Color.BLACK);
-                g.drawString(names.get(e), x + SWATCH + 4, y + SWATCH / 2 + (fm.getAscent() - fm.getDescent()) / 2);
-            }
+            legend.draw(g, PAD, PAD + mapH + PAD, imageW - 2 * PAD,
+                    (gr, rgb, x, y, size) -> drawCell(gr, x, y, size, size, rgb));
         } finally {
             g.dispose();
         }
@@ -321,7 +304,7 @@ public final class MapImages {
     private static BufferedImage heatMap(double[] shade, SomGrid grid, int cellPx, String minText, String maxText) {
         int mapW = grid.cols() * cellPx + hexShift(grid, cellPx);
         int mapH = grid.rows() * cellPx;
-        FontMetrics fm = metrics();
+        FontMetrics fm = Legend.metrics();
         int barW = Math.max(mapW, fm.stringWidth(minText) + fm.stringWidth(maxText) + 3 * PAD);
         int barH = 10;
         int imageW = barW + 2 * PAD;
@@ -339,8 +322,7 @@ public final class MapImages {
         }
         Graphics2D g = out.createGraphics();
         try {
-            g.setFont(FONT);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            Legend.useFont(g);
             g.setColor(Color.BLACK);
             int baseline = barTop + barH + 2 + fm.getAscent();
             g.drawString(minText, PAD, baseline);
@@ -406,13 +388,19 @@ public final class MapImages {
         }
     }
 
-    private static boolean isShifted(SomGrid grid, int k) {
-        return grid.topology() == Topology.HEXAGONAL && grid.row(k) % 2 == 1;
+    /** Whether the grid's odd rows are drawn half a cell to the right: hexagonal grids of more than one row. */
+    static boolean shiftsOddRows(SomGrid grid) {
+        return grid.topology() == Topology.HEXAGONAL && grid.rows() > 1;
+    }
+
+    /** Whether unit {@code k}'s cell is drawn half a cell to the right ({@link #shiftsOddRows}). */
+    static boolean isShifted(SomGrid grid, int k) {
+        return shiftsOddRows(grid) && grid.row(k) % 2 == 1;
     }
 
     /** Extra width for the half-cell shift of odd rows; none for square grids or a single row. */
     private static int hexShift(SomGrid grid, int pitch) {
-        return grid.topology() == Topology.HEXAGONAL && grid.rows() > 1 ? pitch / 2 : 0;
+        return shiftsOddRows(grid) ? pitch / 2 : 0;
     }
 
     /** Cells of 8 px or more leave a 1 px background line right and below, so single units stay visible. */
@@ -452,36 +440,5 @@ public final class MapImages {
             g.drawLine(x0 + inset, y0 + inset, x0 + w - 1 - inset, y0 + h - 1 - inset);
             g.drawLine(x0 + inset, y0 + h - 1 - inset, x0 + w - 1 - inset, y0 + inset);
         }
-    }
-
-    private static FontMetrics metrics() {
-        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = scratch.createGraphics();
-        try {
-            return g.getFontMetrics(FONT);
-        } finally {
-            g.dispose();
-        }
-    }
-
-    private static int entryWidth(FontMetrics fm, String name) {
-        return SWATCH + 4 + fm.stringWidth(name);
-    }
-
-    /** Left-to-right legend layout wrapping at {@code width}: the (x, y) offset of every entry. */
-    private static List<int[]> flow(FontMetrics fm, List<String> names, int width, int lineH) {
-        List<int[]> out = new ArrayList<>();
-        int x = 0;
-        int y = 0;
-        for (String name : names) {
-            int w = entryWidth(fm, name);
-            if (x > 0 && x + w > width) {
-                x = 0;
-                y += lineH;
-            }
-            out.add(new int[] {x, y});
-            x += w + 12;
-        }
-        return out;
     }
 }

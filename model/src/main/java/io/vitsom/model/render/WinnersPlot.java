@@ -1,12 +1,8 @@
 package io.vitsom.model.render;
 
 import io.vitsom.model.som.SomGrid;
-import io.vitsom.model.som.Topology;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,7 +37,6 @@ public final class WinnersPlot {
     private static final int PAD = 8;
     private static final int SWATCH = 10;
     private static final int MIN_CELL = 6;
-    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
     private WinnersPlot() {
     }
@@ -98,7 +93,7 @@ public final class WinnersPlot {
         }
 
         int cell = cellPixels(grid);
-        double shiftCells = shifted(grid) ? 0.5 : 0;
+        double shiftCells = MapImages.shiftsOddRows(grid) ? 0.5 : 0;
         int mapW = (int) Math.ceil((grid.cols() + shiftCells) * cell);
         int mapH = grid.rows() * cell;
         List<String> names = new ArrayList<>();
@@ -111,17 +106,15 @@ public final class WinnersPlot {
             names.add("unlabelled (" + counts[numClasses] + ")");
             colours.add(UNLABELLED_RGB);
         }
-        FontMetrics fm = metrics();
-        int lineH = Math.max(SWATCH, fm.getHeight()) + 4;
+        Legend legend = new Legend(names, colours, SWATCH);
         int imageW = mapW + 2 * PAD;
-        List<int[]> legend = flow(fm, names, imageW - 2 * PAD, lineH);
-        int legendH = legend.isEmpty() ? 0 : legend.get(legend.size() - 1)[1] + lineH;
+        int legendH = legend.height(imageW - 2 * PAD);
         int imageH = PAD + mapH + PAD + legendH + PAD;
 
         BufferedImage img = new BufferedImage(imageW, imageH, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
-            g.setColor(Color.WHITE);
+            g.setColor(new Color(MapImages.BACKGROUND_RGB));
             g.fillRect(0, 0, imageW, imageH);
             g.setColor(new Color(OUTLINE_RGB));
             for (int k = 0; k < grid.units(); k++) {
@@ -139,17 +132,7 @@ public final class WinnersPlot {
                 g.setColor(new Color(labels[i] < 0 ? UNLABELLED_RGB : MapImages.classRgb(labels[i], numClasses)));
                 g.fillRect(x0 + dx, y0 + dy, dot, dot);
             }
-            g.setFont(FONT);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            int legendTop = PAD + mapH + PAD;
-            for (int e = 0; e < names.size(); e++) {
-                int x = PAD + legend.get(e)[0];
-                int y = legendTop + legend.get(e)[1];
-                g.setColor(new Color(colours.get(e)));
-                g.fillRect(x, y, SWATCH, SWATCH);
-                g.setColor(Color.BLACK);
-                g.drawString(names.get(e), x + SWATCH + 4, y + SWATCH / 2 + (fm.getAscent() - fm.getDescent()) / 2);
-            }
+            legend.draw(g, PAD, PAD + mapH + PAD, imageW - 2 * PAD, Legend::fill);
         } finally {
             g.dispose();
         }
@@ -158,17 +141,13 @@ public final class WinnersPlot {
 
     /** Pixels per cell: the map about {@link #TARGET_WIDTH} wide, cells at least {@value #MIN_CELL} px. */
     static int cellPixels(SomGrid grid) {
-        double widthCells = grid.cols() + (shifted(grid) ? 0.5 : 0);
+        double widthCells = grid.cols() + (MapImages.shiftsOddRows(grid) ? 0.5 : 0);
         return Math.max(MIN_CELL, (int) Math.floor(TARGET_WIDTH / widthCells));
     }
 
     /** Left edge of unit {@code k}'s cell, in cells. */
     static double left(SomGrid grid, int k) {
-        return grid.col(k) + (shifted(grid) && grid.row(k) % 2 == 1 ? 0.5 : 0);
-    }
-
-    private static boolean shifted(SomGrid grid) {
-        return grid.topology() == Topology.HEXAGONAL && grid.rows() > 1;
+        return grid.col(k) + (MapImages.isShifted(grid, k) ? 0.5 : 0);
     }
 
     /** The offset in a cell of a {@code dot}-pixel square centred at {@code centre}, kept off the cell's outline. */
@@ -179,32 +158,5 @@ public final class WinnersPlot {
     /** Uniform in [-JITTER, JITTER). */
     private static double jitter(SplittableRandom random) {
         return (random.nextDouble() * 2 - 1) * JITTER;
-    }
-
-    private static FontMetrics metrics() {
-        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = scratch.createGraphics();
-        try {
-            return g.getFontMetrics(FONT);
-        } finally {
-            g.dispose();
-        }
-    }
-
-    /** Left-to-right legend layout wrapping at {@code width}: the (x, y) offset of every entry. */
-    private static List<int[]> flow(FontMetrics fm, List<String> names, int width, int lineH) {
-        List<int[]> out = new ArrayList<>();
-        int x = 0;
-        int y = 0;
-        for (String name : names) {
-            int w = SWATCH + 4 + fm.stringWidth(name);
-            if (x > 0 && x + w > width) {
-                x = 0;
-                y += lineH;
-            }
-            out.add(new int[] {x, y});
-            x += w + 12;
-        }
-        return out;
     }
 }
