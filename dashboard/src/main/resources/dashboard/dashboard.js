@@ -7,8 +7,8 @@
 
 const SVG = 'http://www.w3.org/2000/svg';
 const MAX_HISTORY = 5000;
-const MAX_EVENTS = 200;    // what the server keeps (DashboardState.EVENTS_KEPT)
-const MAX_LEARNING = 720;  // likewise (DashboardState.LEARNING_KEPT)
+const MAX_EVENTS = 200;    // what the server keeps (LearnerActivity.EVENTS_KEPT)
+const MAX_LEARNING = 720;  // likewise (LearnerActivity.LEARNING_KEPT)
 // Events drawn as vertical lines on the time charts; the others are only listed.
 const MARKED = {'drift': 'marker-drift', 'shadow-promoted': 'marker-promoted'};
 const EVENT_TYPES = ['drift', 'shadow-started', 'shadow-promoted', 'novel-released', 'units-reseeded'];

@@ -24,25 +24,16 @@ import java.util.TreeMap;
  * are held back and enter the rolling window once it says what the map is. Two revision counters say when a map image must be redrawn: one
  * moves with every prototype, the other with every assignment in the window.
  *
- * <p>The learner's continual-learning side is kept as it arrives: the last {@value #EVENTS_KEPT} events of
- * {@code som.events} (drifts, shadow maps, novel images released, units re-seeded) and the last
- * {@value #LEARNING_KEPT} states of {@code som.learning} (one every ~10 s: about two hours). Both stay empty with a
- * learner that does not publish them.
+ * <p>The learner's continual-learning side ({@code som.events} and {@code som.learning}) is kept apart, in
+ * {@link #learner()}.
  */
 public final class DashboardState {
-    /** Map events kept: the page's list and the markers on its charts. */
-    public static final int EVENTS_KEPT = 200;
-    /** Learning states kept: at the learner's ~10 s, two hours of plasticity and throughput. */
-    public static final int LEARNING_KEPT = 720;
-
     private final DashboardConfig config;
     private final Map<Integer, Messages.Prototype> prototypes = new HashMap<>();
     private final ArrayDeque<Assignment> recent = new ArrayDeque<>();
     private final TreeMap<Long, ModelEntry> models = new TreeMap<>();
     private final ArrayDeque<Sample> history = new ArrayDeque<>();
-    /** Oldest first, as read (one partition: the order the learner published them). */
-    private final ArrayDeque<Event> events = new ArrayDeque<>();
-    private final ArrayDeque<Learning> learning = new ArrayDeque<>();
+    private final LearnerActivity learner = new LearnerActivity();
     /** Assignments read before the first model record (the feed reads the topics in no fixed order). */
     private final ArrayDeque<Assignment> beforeMap = new ArrayDeque<>();
     private SomGrid grid;
@@ -124,35 +115,6 @@ public final class DashboardState {
     }
 
     /**
-     * One record of {@code som.events}.
-     *
-     * @param id where it was read, {@code partition-offset}: unique on the topic, so the page can merge pushes that
-     *     repeat events it already shows
-     * @param time epoch milliseconds of {@link Messages.MapEvent#detectedAt()}, or the record's timestamp when that
-     *     does not parse
-     * @param event the event as published
-     */
-    public record Event(String id, long time, Messages.MapEvent event) {
-        public Event {
-            Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(event, "event");
-        }
-    }
-
-    /**
-     * One record of {@code som.learning}.
-     *
-     * @param time epoch milliseconds of {@link Messages.LearningState#time()}, or the record's timestamp when that
-     *     does not parse
-     * @param state the state as published
-     */
-    public record Learning(long time, Messages.LearningState state) {
-        public Learning {
-            Objects.requireNonNull(state, "state");
-        }
-    }
-
-    /**
      * Lag of one partition of {@code images.valid} for one group.
      *
      * @param end the partition's end offset
@@ -200,6 +162,11 @@ public final class DashboardState {
     /** The settings this state was built with. */
     public DashboardConfig config() {
         return config;
+    }
+
+    /** The learner's events and learning states; thread-safe on its own. */
+    public LearnerActivity learner() {
+        return learner;
     }
 
     /** Records a model version; a version with another map geometry resets the window and the prototypes. */
@@ -298,22 +265,6 @@ public final class DashboardState {
         return Optional.of(sample);
     }
 
-    /** Keeps a map event, dropping the oldest beyond {@link #EVENTS_KEPT}. */
-    public synchronized void onEvent(Event event) {
-        events.addLast(Objects.requireNonNull(event, "event"));
-        while (events.size() > EVENTS_KEPT) {
-            events.removeFirst();
-        }
-    }
-
-    /** Keeps a learning state, dropping the oldest beyond {@link #LEARNING_KEPT}. */
-    public synchronized void onLearning(Learning state) {
-        learning.addLast(Objects.requireNonNull(state, "state"));
-        while (learning.size() > LEARNING_KEPT) {
-            learning.removeFirst();
-        }
-    }
-
     /** Records a lag measurement. */
     public synchronized void onLag(Lag measurement) {
         lag = Objects.requireNonNull(measurement, "measurement");
@@ -398,23 +349,6 @@ public final class DashboardState {
     /** The newest sample, if any. */
     public synchronized Optional<Sample> latestSample() {
         return Optional.ofNullable(history.peekLast());
-    }
-
-    /** The map events kept, newest first. */
-    public synchronized List<Event> events() {
-        List<Event> out = new ArrayList<>(events);
-        Collections.reverse(out);
-        return out;
-    }
-
-    /** The learning states kept, oldest first. */
-    public synchronized List<Learning> learningHistory() {
-        return List.copyOf(learning);
-    }
-
-    /** The newest learning state, if the learner published one. */
-    public synchronized Optional<Learning> latestLearning() {
-        return Optional.ofNullable(learning.peekLast());
     }
 
     /** The last lag measurement. */

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>It reads by assignment, without a consumer group (it commits nothing and never takes partitions from
  * anyone): the two compacted topics from the beginning, so the newest map and the model history are there at
  * once, {@code som.events} from the beginning too, so the page shows the drift history (the state keeps the last
- * {@value DashboardState#EVENTS_KEPT}), {@code som.assignments} from the last {@link DashboardConfig#window()}
- * records on, and {@code som.learning} from its last {@value DashboardState#LEARNING_KEPT} records. Topics that do
+ * {@value LearnerActivity#EVENTS_KEPT}), {@code som.assignments} from the last {@link DashboardConfig#window()}
+ * records on, and {@code som.learning} from its last {@value LearnerActivity#LEARNING_KEPT} records. Topics that do
  * not exist yet are looked for again every 2 s (a learner that publishes no events or learning states leaves
  * those two missing; the rest works as before). A record that is not valid JSON of its topic's format is logged
  * with topic, partition and offset and skipped.
@@ -185,7 +185,7 @@ public final class KafkaFeedVerticle extends VerticleBase {
         // The last `window` assignments, so the maps are filled at once; the learning states the state keeps, so
         // the plasticity chart has its history at once (a topic kept for days holds far more than that).
         seekToLast(live, state.config().window());
-        seekToLast(learning, DashboardState.LEARNING_KEPT);
+        seekToLast(learning, LearnerActivity.LEARNING_KEPT);
         LOG.info("dashboard reading {}", added);
     }
 
@@ -224,12 +224,12 @@ public final class KafkaFeedVerticle extends VerticleBase {
                         number(json, "drift_max")));
             } else if (topic.equals(topics.events().name())) {
                 Messages.MapEvent event = Messages.fromJson(record.value(), Messages.MapEvent.class);
-                state.onEvent(new DashboardState.Event(record.partition() + "-" + record.offset(),
+                state.learner().onEvent(new LearnerActivity.Event(record.partition() + "-" + record.offset(),
                         epochMillis(event.detectedAt(), record.timestamp()), event));
             } else if (topic.equals(topics.learning().name())) {
                 Messages.LearningState learning = Messages.fromJson(record.value(), Messages.LearningState.class);
-                state.onLearning(new DashboardState.Learning(epochMillis(learning.time(), record.timestamp()),
-                        learning));
+                state.learner().onLearning(new LearnerActivity.Learning(
+                        epochMillis(learning.time(), record.timestamp()), learning));
             }
         } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
             skip(record, e.getMessage());

@@ -50,8 +50,8 @@ final class StateJson {
         JsonArray history = new JsonArray();
         state.history().forEach(s -> history.add(sample(s)));
         JsonArray learning = new JsonArray();
-        state.learningHistory().forEach(l -> learning.add(learning(l)));
-        return live(state, now).put("history", history).put("events", events(state.events()))
+        state.learner().learningHistory().forEach(l -> learning.add(learning(l)));
+        return live(state, now).put("history", history).put("events", events(state.learner().events()))
                 .put("learning_history", learning);
     }
 
@@ -77,9 +77,9 @@ final class StateJson {
         state.models().forEach(m -> models.add(model(m)));
         out.put("models", models);
         out.put("lag", lag(state.lag()));
-        List<DashboardState.Event> events = state.events();
+        List<LearnerActivity.Event> events = state.learner().events();
         out.put("events", events(events.subList(0, Math.min(PUSHED_EVENTS, events.size()))));
-        out.put("learning", state.latestLearning().map(StateJson::learning).orElse(null));
+        out.put("learning", state.learner().latestLearning().map(StateJson::learning).orElse(null));
         JsonArray links = new JsonArray();
         state.config().links().forEach(l -> links.add(new JsonObject().put("name", l.name()).put("url", l.url())));
         out.put("links", links);
@@ -130,9 +130,9 @@ final class StateJson {
                 .put("drift_max", m.driftMax() == null ? null : finite(m.driftMax()));
     }
 
-    private static JsonArray events(List<DashboardState.Event> events) {
+    private static JsonArray events(List<LearnerActivity.Event> events) {
         JsonArray out = new JsonArray();
-        for (DashboardState.Event e : events) {
+        for (LearnerActivity.Event e : events) {
             Messages.MapEvent m = e.event();
             out.add(new JsonObject().put("id", e.id()).put("time", e.time()).put("type", m.type())
                     .put("series", m.series()).put("detector", m.detector())
@@ -143,7 +143,7 @@ final class StateJson {
         return out;
     }
 
-    private static JsonObject learning(DashboardState.Learning l) {
+    private static JsonObject learning(LearnerActivity.Learning l) {
         Messages.LearningState s = l.state();
         return new JsonObject().put("time", l.time()).put("time_iso", s.time())
                 .put("model_version", s.modelVersion()).put("step", s.step())

@@ -137,8 +137,8 @@ class DashboardKafkaTest {
                         && state.window().map(w -> w.snapshot().images() == 5).orElse(false)
                         && state.lag().groups().size() == 2
                         && state.latestSample().isPresent()
-                        && state.events().size() == 2
-                        && state.learningHistory().size() == 2;
+                        && state.learner().events().size() == 2
+                        && state.learner().learningHistory().size() == 2;
                 if (!ready) {
                     return;
                 }

@@ -94,25 +94,6 @@ class DashboardStateTest {
     }
 
     @Test
-    void eventsAndLearningStatesAreBoundedEventsNewestFirst() {
-        DashboardState state = new DashboardState(Samples.config());
-        assertThat(state.events()).isEmpty();
-        assertThat(state.latestLearning()).isEmpty();
-        for (int k = 0; k < DashboardState.EVENTS_KEPT + 50; k++) {
-            state.onEvent(Samples.drift(k));
-        }
-        for (int t = 0; t < DashboardState.LEARNING_KEPT + 80; t++) {
-            state.onLearning(Samples.learning(1_000L * t, 0.5));
-        }
-        assertThat(state.events()).hasSize(DashboardState.EVENTS_KEPT);
-        assertThat(state.events().get(0).id()).isEqualTo("0-" + (DashboardState.EVENTS_KEPT + 49));
-        assertThat(state.events().get(DashboardState.EVENTS_KEPT - 1).id()).isEqualTo("0-50");
-        assertThat(state.learningHistory()).hasSize(DashboardState.LEARNING_KEPT);
-        assertThat(state.learningHistory().get(0).time()).isEqualTo(80_000);
-        assertThat(state.latestLearning().orElseThrow().time()).isEqualTo(1_000L * (DashboardState.LEARNING_KEPT + 79));
-    }
-
-    @Test
     void eventTimesAreIsoInstantsOrOffsetsElseTheRecordTimestamp() {
         assertThat(KafkaFeedVerticle.epochMillis("1970-01-01T00:00:01.5Z", -1)).isEqualTo(1_500);
         assertThat(KafkaFeedVerticle.epochMillis("1970-01-01T01:00:02+01:00", -1)).isEqualTo(2_000);

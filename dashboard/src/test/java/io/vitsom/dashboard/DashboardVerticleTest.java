@@ -254,10 +254,10 @@ class DashboardVerticleTest {
     void stateHasEveryEventAndTheLearningHistoryWhilePushesCarryTheNewest(Vertx vertx, VertxTestContext ctx) {
         DashboardState state = Samples.filled();
         for (int k = 0; k < 30; k++) {
-            state.onEvent(Samples.drift(k));
+            state.learner().onEvent(Samples.drift(k));
         }
-        state.onLearning(Samples.learning(10_000, 1.0));
-        state.onLearning(Samples.learning(20_000, 0.5));
+        state.learner().onLearning(Samples.learning(10_000, 1.0));
+        state.learner().onLearning(Samples.learning(20_000, 0.5));
         WebClient client = WebClient.create(vertx);
         HttpClient http = vertx.createHttpClient();
         StringBuilder received = new StringBuilder();

@@ -47,15 +47,15 @@ final class Samples {
     }
 
     /** Event {@code k}: a drift in the QE, {@code k} seconds after midnight of 2025-01-01, read at offset {@code k}. */
-    static DashboardState.Event drift(int k) {
+    static LearnerActivity.Event drift(int k) {
         String at = java.time.Instant.parse("2025-01-01T00:00:00Z").plusSeconds(k).toString();
-        return new DashboardState.Event("0-" + k, KafkaFeedVerticle.epochMillis(at, -1), new Messages.MapEvent(
+        return new LearnerActivity.Event("0-" + k, KafkaFeedVerticle.epochMillis(at, -1), new Messages.MapEvent(
                 "drift", "quantization_error", "adwin", 0.01 * k, at, 100L * k, 1, "drift " + k));
     }
 
     /** A learning state at {@code time} (epoch ms) with {@code plasticity}, a live map and no shadow map. */
-    static DashboardState.Learning learning(long time, double plasticity) {
-        return new DashboardState.Learning(time, new Messages.LearningState(java.time.Instant.ofEpochMilli(time)
+    static LearnerActivity.Learning learning(long time, double plasticity) {
+        return new LearnerActivity.Learning(time, new Messages.LearningState(java.time.Instant.ofEpochMilli(time)
                 .toString(), 1, time / 1000, 10 * time, time, 50, 25, 1_000, plasticity, 0.5, 1e-3, 0, 0, 0, true,
                 new Messages.MapQuality(0.3, 0.05), null));
     }

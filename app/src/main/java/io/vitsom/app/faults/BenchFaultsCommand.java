@@ -128,7 +128,10 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         Path work = out.resolve("work");
         FileTree.deleteRecursively(work);
         Files.createDirectories(work);
-        FaultRun run = new FaultRun(new Random(runSeed), work, model, dataset, replayed);
+        // The run draws from the same generator after the schedule (which serving instance, where to corrupt).
+        Random random = new Random(runSeed);
+        FaultRun run = new FaultRun(random, FaultSchedule.draw(random, kills, maxKillDelayMs), work, model, dataset,
+                replayed);
         // Ctrl-C or SIGTERM skips the finally below: the children must not outlive the bench (a stray learner
         // would keep the checkpoint directory's lock and train into it).
         Thread reaper = new Thread(run::killChildren, "bench-faults-reaper");
@@ -157,11 +160,12 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     }
 
     /**
-     * One run: the services, the schedule, and what was counted. Confined to the command's thread, but for the
-     * shutdown hook's {@link #killChildren()}.
+     * One run: the services, the faults as scheduled, and what was counted. Confined to the command's thread, but
+     * for the shutdown hook's {@link #killChildren()}.
      */
     private final class FaultRun {
         private final Random random;
+        private final FaultSchedule schedule;
         private final Path work;
         private final Path checkpoints;
         private final MapModelConfig model;
@@ -191,8 +195,10 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         private int corruptDetected;
         private boolean corruptionPending;
 
-        FaultRun(Random random, Path work, MapModelConfig model, Splits dataset, int replayed) {
+        FaultRun(Random random, FaultSchedule schedule, Path work, MapModelConfig model, Splits dataset,
+                 int replayed) {
             this.random = random;
+            this.schedule = schedule;
             this.work = work;
             this.checkpoints = work.resolve("checkpoints").toAbsolutePath();
             this.model = model;
@@ -201,16 +207,6 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         }
 
         void execute() throws Exception {
-            // The schedule, drawn before anything runs so that a seed names it whatever the timing.
-            int brokerAt = random.nextInt(kills);
-            int servingAt = random.nextInt(kills);
-            int corruptFrom = kills / 2;
-            boolean[] intoWrite = new boolean[kills];
-            int[] delays = new int[kills];
-            for (int i = 0; i < kills; i++) {
-                intoWrite[i] = random.nextBoolean();
-                delays[i] = random.nextInt(maxKillDelayMs);
-            }
             kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(work.resolve("kafka"), 0, 0));
             String bootstrap = kafka.bootstrapServers();
             port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
@@ -257,17 +253,17 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             replayThread.start();
             event("replaying " + replayed + " images at " + rate + " images/s");
 
-            for (int i = 0; i < kills; i++) {
+            for (int i = 0; i < schedule.kills().size(); i++) {
                 awaitProgress();
-                if (i == brokerAt) {
+                if (schedule.restartsBrokerBefore(i)) {
                     restartBroker();
                     awaitProgress();
                 }
-                if (i == servingAt) {
+                if (schedule.killsServingBefore(i)) {
                     killServing();
                 }
-                killLearner(intoWrite[i], delays[i]);
-                if (i >= corruptFrom && corrupted.isEmpty()) {
+                killLearner(schedule.kills().get(i));
+                if (schedule.mayCorruptAfter(i) && corrupted.isEmpty()) {
                     corruptCheckpoints();
                 }
                 startLearner();
@@ -339,9 +335,9 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                     + "); the other instance takes over its partitions");
         }
 
-        private void killLearner(boolean intoWrite, int delayMs) throws Exception {
+        private void killLearner(FaultSchedule.Kill kill) throws Exception {
             String how;
-            if (intoWrite) {
+            if (kill.intoWrite()) {
                 writeWindowKills++;
                 // Poll for the hidden temporary directory of a checkpoint being written and kill at first sight.
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -360,8 +356,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                 }
                 how = seen ? "as a checkpoint write began" : "(no checkpoint write within reach: caught up)";
             } else {
-                Thread.sleep(delayMs);
-                how = delayMs + " ms after its checkpoint";
+                Thread.sleep(kill.delayMs());
+                how = kill.delayMs() + " ms after its checkpoint";
             }
             requireAlive(learner);
             int status = learner.kill();

@@ -5,7 +5,6 @@ import io.vitsom.stream.Messages;
 import io.vitsom.stream.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,8 +70,6 @@ public final class NovelRelease {
 
     private static final Logger LOG = LoggerFactory.getLogger(NovelRelease.class);
     private static final String CLIENT_ID = "vitsom-release-novel";
-    /** Keys an event message names before it only counts the rest: som.events is read by people. */
-    private static final int KEYS_IN_MESSAGE = 20;
     private static final int LINGER_MS = 5;
     /** Records per batch, i.e. between two commits: bounds what a crash can release twice. */
     private static final int MAX_POLL_RECORDS = 100;
@@ -85,8 +82,7 @@ public final class NovelRelease {
 
     private final KafkaClients clients;
     private final Topics topics;
-    private final LongSupplier imagesTrained;
-    private final LongSupplier modelVersion;
+    private final ReleaseEvents events;
 
     /** Releases on the cluster of {@code clients}; events carry -1 for the images trained and the model version. */
     public NovelRelease(KafkaClients clients, Topics topics) {
@@ -102,8 +98,7 @@ public final class NovelRelease {
     public NovelRelease(KafkaClients clients, Topics topics, LongSupplier imagesTrained, LongSupplier modelVersion) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.topics = Objects.requireNonNull(topics, "topics");
-        this.imagesTrained = Objects.requireNonNull(imagesTrained, "imagesTrained");
-        this.modelVersion = Objects.requireNonNull(modelVersion, "modelVersion");
+        this.events = new ReleaseEvents(topics, imagesTrained, modelVersion);
     }
 
     /** Which quarantined records to release. */
@@ -207,14 +202,15 @@ public final class NovelRelease {
                 // What earlier batches released stays released: record it, as a successful call would.
                 if (tally.released > 0) {
                     try {
-                        recordEvent(producer, selection, tally.result(false), Optional.of(failure.getMessage()));
+                        events.record(producer, selection, tally.result(false), Optional.of(failure.getMessage()),
+                                GRACE);
                     } catch (KafkaException alsoFailed) {
                         failure.addSuppressed(alsoFailed);
                     }
                 }
                 throw failure;
             }
-            recordEvent(producer, selection, result, Optional.empty());
+            events.record(producer, selection, result, Optional.empty(), GRACE);
             LOG.info("released {} from {} to {} ({}): {}", images(result.released()), topics.imagesNovel().name(),
                     topics.imagesValid().name(), selection, result);
             return result;
@@ -322,50 +318,6 @@ public final class NovelRelease {
                 throw new KafkaException("interrupted while releasing novel images", e);
             }
         }
-    }
-
-    private void recordEvent(KafkaProducer<byte[], byte[]> producer, Selection selection, Result result,
-                             Optional<String> failure) {
-        String message = message(selection, result) + failure.map(f -> "; then failed: " + f).orElse("");
-        Messages.MapEvent event = new Messages.MapEvent(EVENT_TYPE, null, null, (double) result.released(),
-                Instant.now().toString(), imagesTrained.getAsLong(), modelVersion.getAsLong(), message);
-        try {
-            producer.send(new ProducerRecord<>(topics.events().name(), EVENT_TYPE.getBytes(StandardCharsets.UTF_8),
-                    Messages.toJson(event))).get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new KafkaException("released " + images(result.released()) + " but could not record it on "
-                    + topics.events().name() + ": " + cause, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while recording the release on " + topics.events().name(), e);
-        }
-    }
-
-    /** One line for people: what was asked, what was released, what was missing. */
-    private String message(Selection selection, Result result) {
-        StringBuilder message = new StringBuilder("released ").append(images(result.released()));
-        if (selection.isAll()) {
-            message.append(": all not released before");
-        } else {
-            message.append(" by key");
-            if (!result.keysReleased().isEmpty()) {
-                message.append(": ").append(list(result.keysReleased(), result.released()));
-            }
-            if (!result.keysNotFound().isEmpty()) {
-                message.append("; not found: ").append(list(result.keysNotFound(), result.keysNotFound().size()));
-            }
-        }
-        if (!result.complete()) {
-            message.append("; stopped by the timeout before the end of ").append(topics.imagesNovel().name());
-        }
-        return message.toString();
-    }
-
-    private static String list(List<String> keys, long total) {
-        List<String> shown = keys.subList(0, Math.min(keys.size(), KEYS_IN_MESSAGE));
-        String joined = String.join(", ", shown);
-        return total > shown.size() ? joined + " and " + (total - shown.size()) + " more" : joined;
     }
 
     static String images(long count) {

@@ -156,9 +156,7 @@ public final class ContinualTrainer implements AutoCloseable {
         state.trained(n, rehearsed);
         if (config.rehearsal().enabled()) {
             for (int k : trained) {
-                byte[] one = new byte[imageBytes];
-                System.arraycopy(pixels, k * imageBytes, one, 0, imageBytes);
-                reservoir.offer(one, null);
+                reservoir.offer(pixels, k * imageBytes, null);
             }
         }
         live.quality().add(step.bmus(), step.secondBmus(), step.bmuDistances(), n, grid());

@@ -96,15 +96,30 @@ public final class RehearsalReservoir {
             throw new IllegalArgumentException("image has " + chw.length + " bytes, the reservoir holds images of "
                     + imageBytes + " bytes");
         }
+        offer(chw, 0, label);
+    }
+
+    /**
+     * {@link #offer(byte[], String)} for the image at {@code source[offset .. offset + imageBytes)}, e.g. one image
+     * of a batch, without copying it out first.
+     *
+     * @param source holds the image as uint8 CHW bytes; copied
+     * @param offset where in {@code source} the image starts
+     * @param label  the image's label, or {@code null}
+     * @throws IndexOutOfBoundsException if the image does not lie within {@code source}
+     */
+    public void offer(byte[] source, int offset, String label) {
+        Objects.requireNonNull(source, "source");
+        Objects.checkFromIndexSize(offset, imageBytes, source.length);
         seen++;
         if (size < capacity) {
             ensureSlots(size + 1);
-            store(size, chw, label);
+            store(size, source, offset, label);
             size++;
         } else {
             long j = rng.nextLong(seen);
             if (j < capacity) {
-                store((int) j, chw, label);
+                store((int) j, source, offset, label);
             }
         }
     }
@@ -293,11 +308,9 @@ public final class RehearsalReservoir {
             }
         }
         r.ensureSlots(keep);
-        byte[] image = new byte[imageBytes];
         for (int i = 0; i < keep; i++) {
-            System.arraycopy(images.data(), order[i] * imageBytes, image, 0, imageBytes);
             JsonNode label = labelArray.get(order[i]);
-            r.store(i, image, label.isNull() ? null : label.asText());
+            r.store(i, images.data(), order[i] * imageBytes, label.isNull() ? null : label.asText());
         }
         r.size = keep;
         return r;
@@ -320,8 +333,8 @@ public final class RehearsalReservoir {
         return labels.length;
     }
 
-    private void store(int slot, byte[] chw, String label) {
-        System.arraycopy(chw, 0, pixels, slot * imageBytes, imageBytes);
+    private void store(int slot, byte[] source, int offset, String label) {
+        System.arraycopy(source, offset, pixels, slot * imageBytes, imageBytes);
         labels[slot] = label;
     }
 

@@ -125,6 +125,36 @@ class RehearsalReservoirTest {
     }
 
     @Test
+    void offeringImagesInPlaceInABatchKeepsWhatOfferingCopiesKeeps() {
+        int images = 40;
+        byte[] batch = new byte[2 + images * IMAGE_BYTES];
+        for (int i = 0; i < images; i++) {
+            System.arraycopy(image(i), 0, batch, 2 + i * IMAGE_BYTES, IMAGE_BYTES);
+        }
+        // Capacity 8 of 40 offers: the replacement draws are compared too, not only the filling.
+        RehearsalReservoir copies = new RehearsalReservoir(8, 1000, IMAGE_BYTES, 5);
+        RehearsalReservoir inPlace = new RehearsalReservoir(8, 1000, IMAGE_BYTES, 5);
+        for (int i = 0; i < images; i++) {
+            copies.offer(image(i), "l" + i);
+            inPlace.offer(batch, 2 + i * IMAGE_BYTES, "l" + i);
+        }
+        assertThat(inPlace.seen()).isEqualTo(copies.seen()).isEqualTo(images);
+        int newest = 0;
+        for (int s = 0; s < 8; s++) {
+            assertThat(inPlace.imageAt(s)).isEqualTo(copies.imageAt(s));
+            assertThat(inPlace.labelAt(s)).isEqualTo(copies.labelAt(s));
+            newest = Math.max(newest, indexOf(inPlace.imageAt(s)));
+        }
+        assertThat(newest).as("an image offered after the reservoir was full was kept").isGreaterThanOrEqualTo(8);
+
+        // An image that would run past the end is refused before it counts as seen.
+        assertThatThrownBy(() -> inPlace.offer(batch, batch.length - IMAGE_BYTES + 1, null))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> inPlace.offer(batch, -1, null)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(inPlace.seen()).isEqualTo(images);
+    }
+
+    @Test
     void sampleScalesPixelsToUnitRange() {
         RehearsalReservoir r = new RehearsalReservoir(4, 1000, 4, 3);
         r.offer(new byte[] {0, 1, (byte) 128, (byte) 255}, "only");

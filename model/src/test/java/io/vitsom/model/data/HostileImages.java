@@ -10,12 +10,10 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -86,21 +84,15 @@ public final class HostileImages {
      * single deflated byte: 74 bytes that ask a naive decoder for {@code width * height} bytes of buffer.
      */
     public static byte[] pngHeaderOnly(int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        byte[] ihdr = new byte[13];
-        putInt(ihdr, 0, width);
-        putInt(ihdr, 4, height);
-        ihdr[8] = 8;
-        chunk(out, "IHDR", ihdr);
+        ByteArrayOutputStream out = PngChunks.header(width, height, 0);
         Deflater deflater = new Deflater();
         deflater.setInput(new byte[1]);
         deflater.finish();
         byte[] idat = new byte[64];
         int n = deflater.deflate(idat);
         deflater.end();
-        chunk(out, "IDAT", Arrays.copyOf(idat, n));
-        chunk(out, "IEND", new byte[0]);
+        PngChunks.chunk(out, "IDAT", Arrays.copyOf(idat, n));
+        PngChunks.chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
     }
 
@@ -194,26 +186,5 @@ public final class HostileImages {
             writer.dispose();
         }
         return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] header = new byte[8];
-        putInt(header, 0, data.length);
-        System.arraycopy(type.getBytes(StandardCharsets.US_ASCII), 0, header, 4, 4);
-        CRC32 crc = new CRC32();
-        crc.update(header, 4, 4);
-        crc.update(data);
-        byte[] tail = new byte[4];
-        putInt(tail, 0, (int) crc.getValue());
-        out.writeBytes(header);
-        out.writeBytes(data);
-        out.writeBytes(tail);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
     }
 }

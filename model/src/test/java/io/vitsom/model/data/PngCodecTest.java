@@ -58,42 +58,14 @@ class PngCodecTest {
         deflater.finish();
         byte[] buffer = new byte[raw.length * 2 + 64];
         byte[] zlib = Arrays.copyOf(buffer, deflater.deflate(buffer));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        byte[] ihdr = new byte[13];
-        putInt(ihdr, 0, width);
-        putInt(ihdr, 4, height);
-        ihdr[8] = 8;
-        ihdr[9] = (byte) colourType;
-        chunk(out, "IHDR", ihdr);
-        chunk(out, "tEXt", "Comment\0made by a test".getBytes(StandardCharsets.ISO_8859_1));
+        ByteArrayOutputStream out = PngChunks.header(width, height, colourType);
+        PngChunks.chunk(out, "tEXt", "Comment\0made by a test".getBytes(StandardCharsets.ISO_8859_1));
         int piece = (zlib.length + idatPieces - 1) / idatPieces;
         for (int start = 0; start < zlib.length; start += piece) {
-            chunk(out, "IDAT", Arrays.copyOfRange(zlib, start, Math.min(zlib.length, start + piece)));
+            PngChunks.chunk(out, "IDAT", Arrays.copyOfRange(zlib, start, Math.min(zlib.length, start + piece)));
         }
-        chunk(out, "IEND", new byte[0]);
+        PngChunks.chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] head = new byte[8];
-        putInt(head, 0, data.length);
-        System.arraycopy(type.getBytes(StandardCharsets.US_ASCII), 0, head, 4, 4);
-        CRC32 crc = new CRC32();
-        crc.update(head, 4, 4);
-        crc.update(data);
-        byte[] tail = new byte[4];
-        putInt(tail, 0, (int) crc.getValue());
-        out.writeBytes(head);
-        out.writeBytes(data);
-        out.writeBytes(tail);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
     }
 
     private static byte[] smoothPixels(int n, long seed) {
@@ -185,8 +157,8 @@ class PngCodecTest {
     /** {@code png} with IHDR's width and height replaced. */
     private static byte[] withHeader(byte[] png, int width, int height) {
         byte[] b = png.clone();
-        putInt(b, 16, width);
-        putInt(b, 20, height);
+        PngChunks.putInt(b, 16, width);
+        PngChunks.putInt(b, 20, height);
         return withHeaderCrc(b);
     }
 
@@ -194,7 +166,7 @@ class PngCodecTest {
     private static byte[] withHeaderCrc(byte[] png) {
         CRC32 crc = new CRC32();
         crc.update(png, 12, 17);
-        putInt(png, 29, (int) crc.getValue());
+        PngChunks.putInt(png, 29, (int) crc.getValue());
         return png;
     }
 }
