@@ -24,6 +24,6 @@ run dataset-switch-plasticity-on-rehearsal-on --scenario dataset-switch --to "$r
 # with bench-drift's armed_at_images), so 80,000 leave 55,644 armed images, 53,644 after their 2,000 of calibration.
 run stationary-armed --scenario stationary --images 80000
 # Recovery: does the new group come back to within 0.03 of the old group's purity before the switch, and sooner with
-# plasticity control than without? The 15,000 images after the switch above did not decide it; these give 45,000.
-run class-split-long-plasticity-on --scenario class-split --images 100000 --plasticity on --rehearsal on
-run class-split-long-plasticity-off --scenario class-split --images 100000 --plasticity off --rehearsal on
+# plasticity control than without? The 15,000 images after the switch above did not decide it; these give 30,000.
+run class-split-long-plasticity-on --scenario class-split --images 85000 --plasticity on --rehearsal on
+run class-split-long-plasticity-off --scenario class-split --images 85000 --plasticity off --rehearsal on
