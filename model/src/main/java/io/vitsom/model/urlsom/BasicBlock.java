@@ -53,18 +53,12 @@ final class BasicBlock extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         // Residual branch: conv-BN-act, conv-BN.
-        NDArray y = apply(ps, conv1, x, training);
-        y = UrlSomLayers.activate(activation, apply(ps, bn1, y, training));
-        y = apply(ps, bn2, apply(ps, conv2, y, training), training);
+        NDArray y = UrlSomLayers.activate(activation, UrlSomLayers.convBn(ps, conv1, bn1, x, training));
+        y = UrlSomLayers.convBn(ps, conv2, bn2, y, training);
         // Shortcut: identity, or the strided 1x1 projection when the shape changes.
-        NDArray shortcut = shortcutConv == null ? x
-                : apply(ps, shortcutBn, apply(ps, shortcutConv, x, training), training);
+        NDArray shortcut = shortcutConv == null ? x : UrlSomLayers.convBn(ps, shortcutConv, shortcutBn, x, training);
         // Activation after the sum.
         return new NDList(UrlSomLayers.activate(activation, y.add(shortcut)));
-    }
-
-    private static NDArray apply(ParameterStore ps, AbstractBlock block, NDArray x, boolean training) {
-        return block.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
     @Override

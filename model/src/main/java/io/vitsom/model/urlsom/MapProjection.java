@@ -30,6 +30,7 @@ public final class MapProjection extends AbstractBlock {
     private final int inputDim;
     private final float dropout;
     private final MapKernel kernel;
+    private final MapKernel.Operator smoothing;
     private final Linear linear;
 
     /**
@@ -42,6 +43,7 @@ public final class MapProjection extends AbstractBlock {
         this.inputDim = inputDim;
         this.dropout = (float) map.projectionDropout();
         this.kernel = Objects.requireNonNull(map.kernel().build(), "kernel");
+        this.smoothing = kernel.on(rows, cols);
         Linear projection = Linear.builder().setUnits((long) rows * cols).optBias(true).build();
         // torch.nn.Linear's default: weight and bias U(-1/sqrt(in), 1/sqrt(in)).
         projection.setInitializer(Initializers.defaultBias(inputDim), Parameter.Type.WEIGHT);
@@ -58,10 +60,8 @@ public final class MapProjection extends AbstractBlock {
         }
         // Linear projection to the map: [N, rows * cols].
         NDArray map = linear.forward(ps, new NDList(features), training).singletonOrThrow();
-        long n = map.getShape().get(0);
-        // The fixed radial kernel over the map as a one-channel image, then flattened back.
-        NDArray smoothed = kernel.apply(map.reshape(n, 1, rows, cols));
-        return new NDList(smoothed.reshape(n, (long) rows * cols));
+        // The fixed radial kernel over the map.
+        return new NDList(smoothing.apply(map));
     }
 
     @Override

@@ -56,18 +56,19 @@ public final class ResNetBackbone extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        // Stem: conv-BN-act at full resolution.
-        NDArray x = stemConv.forward(ps, inputs, training).singletonOrThrow();
-        x = UrlSomLayers.activate(activation, stemBn.forward(ps, new NDList(x), training).singletonOrThrow());
+        // Stem: conv-BN-act at full resolution, on the images laid out channels-last (UrlSomLayers.channelsLast).
+        NDArray images = UrlSomLayers.channelsLast(inputs.singletonOrThrow());
+        NDArray x = UrlSomLayers.activate(activation, UrlSomLayers.convBn(ps, stemConv, stemBn, images, training));
         // Stages of basic blocks, halving the resolution at each new stage.
         for (List<BasicBlock> stage : stages) {
             for (BasicBlock block : stage) {
                 x = block.forward(ps, new NDList(x), training).singletonOrThrow();
             }
         }
-        // Global average pooling over the remaining H x W: [N, C].
+        // Global average pooling over the remaining H x W: [N, C]. Sum then divide, as torch.mean does on the CPU;
+        // a reshape to [N, C, H * W] would copy the channels-last activations.
         Shape shape = x.getShape();
-        return new NDList(x.reshape(shape.get(0), shape.get(1), -1).mean(new int[] {2}));
+        return new NDList(x.sum(new int[] {2, 3}).div(shape.get(2) * shape.get(3)));
     }
 
     @Override

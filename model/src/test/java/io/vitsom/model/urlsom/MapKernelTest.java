@@ -15,6 +15,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MapKernelTest {
     private static NDManager manager;
@@ -157,13 +159,15 @@ class MapKernelTest {
      * For L = sum(apply(x) * g), dL/dx is the adjoint convolution of g, which for a symmetric kernel with zero
      * padding is apply(g) again. The gradient reaches the input, and the kernel's values are untouched.
      */
-    @Test
-    void gradientFlowsToTheInputAndTheKernelStaysConstant() {
+    @ParameterizedTest(name = "{0}x{0} map")
+    @ValueSource(ints = {6, 4}) // 36 units > 5 x 5: convolved; 16 units: the matrix product
+    void gradientFlowsToTheInputAndTheKernelStaysConstant(int side) {
         MapKernel kernel = MapKernel.studentT(1.5, 5);
+        assertThat(kernel.on(side, side).dense()).isEqualTo(side == 4);
         float[] before = kernel.values().clone();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.randomUniform(0, 1, new Shape(2, 1, 6, 6), DataType.FLOAT64);
-            NDArray g = scope.randomUniform(-1, 1, new Shape(2, 1, 6, 6), DataType.FLOAT64);
+            NDArray x = scope.randomUniform(0, 1, new Shape(2, 1, side, side), DataType.FLOAT64);
+            NDArray g = scope.randomUniform(-1, 1, new Shape(2, 1, side, side), DataType.FLOAT64);
             x.setRequiresGradient(true);
             double[] forward;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -182,10 +186,12 @@ class MapKernelTest {
      * In float32 the kernel is a view of a Java array's native buffer, and autograd keeps it for the backward pass:
      * if apply() freed it after the forward pass (as it once did), the backward pass read whatever the allocator put
      * there next and a learner's loss became NaN after a few steps. Memory is churned between forward and backward.
+     * On this 9x9 map the kernel (9 x 9) is applied as its 81 x 81 matrix, which must survive the same way.
      */
     @Test
     void float32GradientSurvivesAllocationsBetweenForwardAndBackward() {
         MapKernel kernel = MapKernel.gaussian(1.5);
+        assertThat(kernel.on(9, 9).dense()).isTrue();
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.randomUniform(0, 1, new Shape(2, 1, 9, 9), DataType.FLOAT32);
             NDArray g = scope.randomUniform(-1, 1, new Shape(2, 1, 9, 9), DataType.FLOAT32);
@@ -193,7 +199,7 @@ class MapKernelTest {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = kernel.apply(x).mul(g).sum();
                 for (int i = 0; i < 200; i++) {
-                    float[] junk = new float[kernel.size() * kernel.size()];
+                    float[] junk = new float[81 * 81];
                     Arrays.fill(junk, 1e30f);
                     scope.create(junk).close();
                 }
@@ -201,6 +207,71 @@ class MapKernelTest {
                 collector.backward(loss);
             }
             assertThat(x.getGradient().toFloatArray()).containsExactly(kernel.apply(g).toFloatArray(), within(1e-5f));
+        }
+    }
+
+    /**
+     * The matrix of a 1 x 3 map under the 3 x 3 Student-t kernel of {@link #studentTValuesByHand}: every unit keeps
+     * the centre weight 3/17 of itself and takes the edge weight 2/17 from each neighbour; the two ends are out of
+     * each other's reach.
+     */
+    @Test
+    void matrixHoldsEachInputUnitsWeightInEachOutputUnit() {
+        float c = 3f / 17;
+        float e = 2f / 17;
+        assertThat(MapKernel.studentT(2, 3).matrix(1, 3)).containsExactly(new float[] {c, e, 0, e, c, e, 0, e, c},
+                within(1e-7f));
+        // 2 x 2 map: the diagonal neighbour weighs a corner, 3/34.
+        float[] m = MapKernel.studentT(2, 3).matrix(2, 2);
+        assertThat(m[0 * 4 + 3]).isCloseTo(3f / 34, within(1e-7f));
+        assertThat(m[1 * 4 + 2]).isCloseTo(3f / 34, within(1e-7f));
+        assertThat(m[0 * 4 + 1]).isCloseTo(e, within(1e-7f));
+    }
+
+    @Test
+    void theMatrixIsUsedWhileItIsNoMoreWorkThanTheConvolutionAndSmall() {
+        assertThat(MapKernel.gaussian(5).on(30, 30).dense()).isTrue(); // 900 <= 31 * 31
+        assertThat(MapKernel.gaussian(5).on(31, 31).dense()).isTrue(); // 961 <= 961
+        assertThat(MapKernel.gaussian(5).on(31, 32).dense()).isFalse(); // 992 > 961
+        assertThat(MapKernel.gaussian(3.5).on(20, 20).dense()).isTrue(); // USPS: 400 <= 21 * 21
+        assertThat(MapKernel.studentT(18, 59).on(30, 30).dense()).isTrue();
+        assertThat(MapKernel.studentT(1, 99).on(64, 64).dense()).isTrue(); // 4096 units, 64 MiB
+        assertThat(MapKernel.studentT(1, 99).on(65, 65).dense()).isFalse(); // 4225 > 4096
+    }
+
+    /**
+     * Both forms of the operator compute the same sums in another order. On the shipped maps (the paper's Gaussian
+     * on 30x30, the Student-t kernel reaching the whole 30x30 map, USPS's 20x20 map) and a rectangular one, the
+     * float32 matrix product equals the exact convolution (the same sums in float64) to 1e-6 of the output's scale,
+     * and is no further from it than libtorch's float32 convolution.
+     */
+    @Test
+    void matrixProductEqualsTheConvolution() {
+        record Case(MapKernel kernel, int rows, int cols) {
+        }
+        for (Case c : new Case[] {new Case(MapKernel.gaussian(5), 30, 30), new Case(MapKernel.studentT(18, 59), 30, 30),
+            new Case(MapKernel.gaussian(3.5), 20, 20), new Case(MapKernel.studentT(1, 9), 5, 8)}) {
+            try (NDManager scope = manager.newSubManager()) {
+                Engine.getInstance().setRandomSeed(5);
+                NDArray maps = scope.randomNormal(0, 3, new Shape(16, (long) c.rows() * c.cols()), DataType.FLOAT32);
+                MapKernel.Operator dense = new MapKernel.Operator(c.kernel(), c.rows(), c.cols(), true);
+                MapKernel.Operator conv = new MapKernel.Operator(c.kernel(), c.rows(), c.cols(), false);
+                float[] product = dense.apply(maps).toFloatArray();
+                float[] convolved = conv.apply(maps).toFloatArray();
+                double[] exact = conv.apply(maps.toType(DataType.FLOAT64, false)).toDoubleArray();
+                double scale = 0;
+                double productError = 0;
+                double convError = 0;
+                for (int i = 0; i < exact.length; i++) {
+                    scale = Math.max(scale, Math.abs(exact[i]));
+                    productError = Math.max(productError, Math.abs(product[i] - exact[i]));
+                    convError = Math.max(convError, Math.abs(convolved[i] - exact[i]));
+                }
+                String what = c.kernel() + " on " + c.rows() + "x" + c.cols();
+                assertThat(scale).as(what).isGreaterThan(0.1);
+                assertThat(productError / scale).as(what).isLessThan(1e-6);
+                assertThat(productError).as(what).isLessThanOrEqualTo(convError * 1.01);
+            }
         }
     }
 
@@ -214,7 +285,11 @@ class MapKernelTest {
             NDArray wrong = scope.zeros(new Shape(2, 3, 4, 4));
             assertThatThrownBy(() -> MapKernel.gaussian(1).apply(wrong))
                     .hasMessage("maps must be [N, 1, H, W], got (2, 3, 4, 4)");
+            NDArray flat = scope.zeros(new Shape(2, 15));
+            assertThatThrownBy(() -> MapKernel.gaussian(1).on(4, 4).apply(flat))
+                    .hasMessage("maps must be [N, 16] (4x4 maps), got (2, 15)");
         }
+        assertThatThrownBy(() -> MapKernel.gaussian(1).on(0, 4)).hasMessage("map must be at least 1x1, got 0x4");
     }
 
     private static float[] apply(MapKernel kernel, float[] map, int s) {

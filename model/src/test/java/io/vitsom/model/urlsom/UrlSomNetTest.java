@@ -3,11 +3,16 @@ package io.vitsom.model.urlsom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.vitsom.model.nn.Autograd;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +102,92 @@ class UrlSomNetTest {
                 assertThat(sum).isBetween(0.9999f, 1.0001f);
             }
         }
+    }
+
+    /**
+     * The network runs its backbone channels-last and smooths the map with the kernel's matrix, and inference
+     * folds every batch norm into its convolution; each only changes the order of float sums. On the CIFAR-10 config
+     * with batch-norm statistics and affine parameters far from their initial values, the logits and features equal
+     * a plain layer-by-layer evaluation (NCHW, batch norm as its own layer, global average pooling as a mean, the
+     * kernel as a convolution) within 1e-5 of their scale, in inference and in training mode.
+     */
+    @Test
+    void inferenceEqualsTheLayerByLayerNetwork() {
+        UrlSomConfig config = UrlSomTestConfigs.load("url_som_cifar-10.yaml");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(4);
+            UrlSomNet net = UrlSomNet.builder().setConfig(config).build();
+            net.initialize(manager);
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray images = manager.randomUniform(0f, 1f, new Shape(4, 3, 32, 32));
+            try (Autograd off = Autograd.off()) {
+                for (var e : net.namedParameters().entrySet()) {
+                    NDArray p = e.getValue().getArray();
+                    String name = e.getKey();
+                    if (name.endsWith("running_var") || name.endsWith("gamma")) {
+                        p.set(manager.randomUniform(0.5f, 2f, p.getShape()).toFloatArray());
+                    } else if (name.endsWith("running_mean") || name.endsWith("beta")) {
+                        p.set(manager.randomNormal(0f, 0.5f, p.getShape(), DataType.FLOAT32).toFloatArray());
+                    }
+                }
+                UrlSomNet.Outputs fast = UrlSomNet.Outputs.of(net.forward(ps, new NDList(images), false));
+                NDArray features = layerByLayer(net.backbone(), ps, images, false);
+                NDArray map = layer(net.projection(), "projection", ps, features, false);
+                NDArray logits = new MapKernel.Operator(net.projection().kernel(), 30, 30, false).apply(map);
+                assertCloseRelative(fast.features().toFloatArray(), features.toFloatArray(), 1e-5);
+                assertCloseRelative(fast.logits().toFloatArray(), logits.toFloatArray(), 1e-5);
+                // Training mode normalises with the batch's statistics, so both passes see the same.
+                NDArray trained = UrlSomNet.Outputs.of(net.forward(ps, new NDList(images), true)).features();
+                assertCloseRelative(trained.toFloatArray(), layerByLayer(net.backbone(), ps, images, true)
+                        .toFloatArray(), 1e-5);
+            }
+        }
+    }
+
+    /** The backbone's pass as separate DJL layers in NCHW. */
+    private static NDArray layerByLayer(ResNetBackbone backbone, ParameterStore ps, NDArray images, boolean training) {
+        NDArray x = elu(layer(backbone, "stem_bn", ps, layer(backbone, "stem_conv", ps, images, training), training));
+        for (var pair : backbone.getChildren()) {
+            if (pair.getValue() instanceof BasicBlock block) {
+                NDArray y = elu(layer(block, "bn1", ps, layer(block, "conv1", ps, x, training), training));
+                y = layer(block, "bn2", ps, layer(block, "conv2", ps, y, training), training);
+                NDArray shortcut = child(block, "shortcut_conv") == null ? x
+                        : layer(block, "shortcut_bn", ps, layer(block, "shortcut_conv", ps, x, training), training);
+                x = elu(y.add(shortcut));
+            }
+        }
+        Shape shape = x.getShape();
+        return x.reshape(shape.get(0), shape.get(1), -1).mean(new int[] {2});
+    }
+
+    private static NDArray layer(Block parent, String name, ParameterStore ps, NDArray x, boolean training) {
+        return child(parent, name).forward(ps, new NDList(x), training).singletonOrThrow();
+    }
+
+    private static NDArray elu(NDArray x) {
+        return Activation.elu(x, 1f);
+    }
+
+    /** The child block registered under {@code name} (DJL prefixes a running number), null when there is none. */
+    private static Block child(Block parent, String name) {
+        for (var pair : parent.getChildren()) {
+            if (pair.getKey().endsWith(name) && pair.getKey().length() == name.length() + 2) {
+                return pair.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static void assertCloseRelative(float[] actual, float[] expected, double tolerance) {
+        assertThat(actual).hasSameSizeAs(expected);
+        double scale = 0;
+        double gap = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            gap = Math.max(gap, Math.abs(actual[i] - expected[i]));
+        }
+        assertThat(scale).isGreaterThan(0);
+        assertThat(gap / scale).isLessThan(tolerance);
     }
 
     @Test
