@@ -2,7 +2,7 @@ package io.vitsom.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vitsom.model.map.MapModels;
+import io.vitsom.model.gensom.TinyGenSom;
 import io.vitsom.model.map.UnitSampler;
 import java.nio.file.Path;
 import java.util.Random;
@@ -21,28 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class GenSomPipelineTest {
     private static final int IMAGES = 300;
-    private static final String CONFIG = """
-            hyperparameters:
-              model_arch: gen_som_attn
-              total_epochs: 10
-              batch_size: 32
-              latent_dim: 8
-              decoder_training: both
-              encoder: {widths: [4, 8]}
-              attention: {over: spatial, heads: 2, readout: flatten}
-              decoder: {widths: [8, 4]}
-              som: {map_size: [3, 3], eta_start: 0.5, eta_end: 0.01, sigma_start: 1.5, sigma_end: 0.5,
-                    init: first_batch, init_noise: 0.01}
-              optimizer: {type: adam, learning_rate: 0.005, beta_1: 0.9, beta_2: 0.999}
-            data: {dataset: mnist, num_classes: 0, num_channels: 1, input_size: 28}
-            """;
+    private static final TinyGenSom MODEL = TinyGenSom.standard().withTraining(10, 32, 0.005).withDataset("mnist");
 
     @TempDir
     Path work;
 
     @Test
     void aGenSomLearnsCheckpointsPublishesDecodedPrototypesAndServes() throws Exception {
-        MapModelPipelineRun.run(work, MapModels.parse(CONFIG, "tiny gen_som_attn"), IMAGES, outcome -> {
+        MapModelPipelineRun.run(work, MODEL.config(), IMAGES, outcome -> {
             // The Euclidean distance from the attended latent to the nearest prototype.
             assertThat(outcome.assignments()).allSatisfy(b -> assertThat(b.distance()).isGreaterThanOrEqualTo(0.0));
             // Every unit has a picture, its decoded prototype, and a prototype of the latent's width.

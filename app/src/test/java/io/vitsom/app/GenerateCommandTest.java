@@ -2,15 +2,13 @@ package io.vitsom.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.data.DecodedImage;
 import io.vitsom.model.data.ImageCodec;
-import io.vitsom.model.map.MapModel;
-import io.vitsom.model.map.MapModels;
+import io.vitsom.model.gensom.GenSomConfig.CodebookInit;
+import io.vitsom.model.gensom.TinyGenSom;
 import io.vitsom.model.map.UnitSampler;
 import io.vitsom.model.vae.VaeConfig;
 import io.vitsom.model.vae.VaeModel;
@@ -20,7 +18,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,22 +26,10 @@ import picocli.CommandLine;
 
 /** {@code vitsom generate} on a tiny, untrained Gen-SOM-Attn checkpoint, a ViT-SOM one and a VAE. */
 class GenerateCommandTest {
-    /** A 3x4 map on 16x16 gray images: built and decoded in milliseconds. */
-    private static final String TINY_GEN_SOM = """
-            hyperparameters:
-              model_arch: gen_som_attn
-              total_epochs: 1
-              batch_size: 8
-              latent_dim: 8
-              decoder_training: both
-              encoder: {widths: [4, 8]}
-              attention: {over: spatial, heads: 2, readout: mean}
-              decoder: {widths: [8, 4]}
-              som: {map_size: [3, 4], eta_start: 0.5, eta_end: 0.01, sigma_start: 2.0, sigma_end: 0.5,
-                    init: normal, init_noise: 1.0}
-              optimizer: {type: adam, learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999}
-            data: {dataset: synthetic, num_classes: 0, num_channels: 1, input_size: 16}
-            """;
+    private static final int SIDE = 16;
+    /** Untrained, a 3x4 map on 16x16 gray images with its units apart: built and decoded in milliseconds. */
+    private static final TinyGenSom TINY_GEN_SOM = TinyGenSom.standard().withMap(3, 4).withInputSize(SIDE)
+            .withInit(CodebookInit.NORMAL, 1.0);
     /** A VAE of the same input. */
     private static final String TINY_VAE = """
             hyperparameters:
@@ -59,7 +44,6 @@ class GenerateCommandTest {
               optimizer: {type: adam, learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999}
             data: {dataset: synthetic, num_classes: 0, num_channels: 1, input_size: 16}
             """;
-    private static final int SIDE = 16;
 
     @TempDir
     static Path dir;
@@ -70,24 +54,15 @@ class GenerateCommandTest {
 
     @BeforeAll
     static void writeCheckpoints() throws Exception {
-        genSom = genSomCheckpoint(dir.resolve("gen-som"), null);
+        genSom = TINY_GEN_SOM.writeUntrainedCheckpoint(dir.resolve("gen-som"), 7, null);
         ObjectNode provenance = new ObjectMapper().createObjectNode().put(UnitSampler.GENERATION_SIGMA, 0.5);
-        genSomWithSigma = genSomCheckpoint(dir.resolve("gen-som-sigma"), provenance);
+        genSomWithSigma = TINY_GEN_SOM.writeUntrainedCheckpoint(dir.resolve("gen-som-sigma"), 7, provenance);
         vitSom = Fixtures.tinyCheckpoint(dir.resolve("vit-som"), 1, 10);
         vae = dir.resolve("vae");
         try (NDManager manager = NDManager.newBaseManager();
              VaeModel model = VaeModel.create(VaeConfig.parse(TINY_VAE, "tiny vae"), manager, 5)) {
             model.save(vae, null);
         }
-    }
-
-    private static Path genSomCheckpoint(Path target, ObjectNode provenance) throws Exception {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(7);
-            MapModel model = MapModels.create(MapModels.parse(TINY_GEN_SOM, "tiny gen_som_attn"), manager);
-            Checkpoint.save(target, model, Map.of(), 1, 1, 7, provenance);
-        }
-        return target;
     }
 
     /** Exit code and standard error of one {@code generate} run. */
@@ -228,7 +203,7 @@ class GenerateCommandTest {
     void aCorruptCheckpointFailsNamingTheProblem() throws Exception {
         Path corrupt = dir.resolve("corrupt");
         Files.createDirectories(corrupt);
-        Files.writeString(corrupt.resolve("config.yaml"), TINY_GEN_SOM);
+        Files.writeString(corrupt.resolve("config.yaml"), TINY_GEN_SOM.yaml());
         // No manifest: an incomplete write.
         Run run = generate("--checkpoint", corrupt.toString(), "--unit", "0,0", "--sigma", "1", "--out",
                 dir.resolve("from-corrupt").toString());

@@ -2,8 +2,6 @@ package io.vitsom.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -16,12 +14,10 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.model.data.DecodedImage;
 import io.vitsom.model.data.ImageCodec;
-import io.vitsom.model.map.MapModel;
-import io.vitsom.model.map.MapModelConfig;
-import io.vitsom.model.map.MapModels;
+import io.vitsom.model.gensom.GenSomConfig.CodebookInit;
+import io.vitsom.model.gensom.TinyGenSom;
 import io.vitsom.stream.Messages;
 import io.vitsom.stream.http.BearerAuth;
 import io.vitsom.stream.testing.Fixtures;
@@ -39,25 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code GET /v1/generate} against a real (tiny, untrained) Gen-SOM-Attn model and a ViT-SOM one. */
 @ExtendWith(VertxExtension.class)
 class ServingGenerateTest {
-    /** A 3x4 map on 16x16 gray images: small enough to build and decode in milliseconds. */
-    static final String TINY_GEN_SOM = """
-            hyperparameters:
-              model_arch: gen_som_attn
-              total_epochs: 1
-              batch_size: 8
-              latent_dim: 8
-              decoder_training: both
-              encoder: {widths: [4, 8]}
-              attention: {over: spatial, heads: 2, readout: mean}
-              decoder: {widths: [8, 4]}
-              som: {map_size: [3, 4], eta_start: 0.5, eta_end: 0.01, sigma_start: 2.0, sigma_end: 0.5,
-                    init: normal, init_noise: 1.0}
-              optimizer: {type: adam, learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999}
-            data: {dataset: synthetic, num_classes: 0, num_channels: 1, input_size: 16}
-            """;
     private static final int ROWS = 3;
     private static final int COLS = 4;
     private static final int SIDE = 16;
+    /** Untrained, a 3x4 map on 16x16 gray images with its units apart: built and decoded in milliseconds. */
+    private static final TinyGenSom TINY_GEN_SOM = TinyGenSom.standard().withMap(ROWS, COLS).withInputSize(SIDE)
+            .withInit(CodebookInit.NORMAL, 1.0);
 
     @TempDir
     static Path dir;
@@ -70,18 +53,8 @@ class ServingGenerateTest {
 
     @BeforeAll
     static void writeCheckpoints() throws Exception {
-        genSom = tinyGenSomCheckpoint(dir.resolve("gen-som"));
+        genSom = TINY_GEN_SOM.writeUntrainedCheckpoint(dir.resolve("gen-som"), 7, null);
         vitSom = Fixtures.tinyCheckpoint(dir.resolve("vit-som"), 1, 10);
-    }
-
-    static Path tinyGenSomCheckpoint(Path target) throws Exception {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(7);
-            MapModelConfig config = MapModels.parse(TINY_GEN_SOM, "tiny gen_som_attn");
-            MapModel model = MapModels.create(config, manager);
-            Checkpoint.save(target, model, Map.of(), 1, 1, 7, null);
-        }
-        return target;
     }
 
     @BeforeEach

@@ -19,12 +19,10 @@ import io.vitsom.stream.KafkaClients;
 import io.vitsom.stream.Topics;
 import io.vitsom.stream.ValidationConfig;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +32,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -58,7 +53,6 @@ import picocli.CommandLine.Option;
                 + "training and assignment completeness.")
 public final class BenchFaultsCommand implements Callable<Integer> {
     private static final String SERVING_APPLICATION_ID = "vitsom-serving-faults";
-    private static final Pattern REMOVED = Pattern.compile("removed (\\d+) incomplete checkpoint write");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--data", required = true, description = "dataset to replay, e.g. ../shared/datasets/mnist")
@@ -191,9 +185,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         private int writeWindowKills;
         private int brokerRestarts;
         private int servingFailovers;
-        private final Set<Long> corrupted = new HashSet<>();
-        private int corruptDetected;
-        private boolean corruptionPending;
+        private final CheckpointCorruptor corruptor;
 
         FaultRun(Random random, FaultSchedule schedule, Path work, MapModelConfig model, Splits dataset,
                  int replayed) {
@@ -201,6 +193,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             this.schedule = schedule;
             this.work = work;
             this.checkpoints = work.resolve("checkpoints").toAbsolutePath();
+            this.corruptor = new CheckpointCorruptor(checkpoints);
             this.model = model;
             this.dataset = dataset;
             this.replayed = replayed;
@@ -263,13 +256,14 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                     killServing();
                 }
                 killLearner(schedule.kills().get(i));
-                if (schedule.mayCorruptAfter(i) && corrupted.isEmpty()) {
-                    corruptCheckpoints();
+                if (schedule.mayCorruptAfter(i) && !corruptor.injected()) {
+                    // The learner is stopped: nothing rewrites the damaged files before its restart reads them.
+                    corruptor.corrupt(random).ifPresent(c -> event(c.describe(checkpoints)));
                 }
                 startLearner();
             }
             awaitProgress();
-            if (corrupted.isEmpty()) {
+            if (!corruptor.injected()) {
                 event("corruption not injected: fewer than 3 valid checkpoints at every chance");
             }
             finish();
@@ -303,19 +297,10 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         }
 
         private void checkCorruptionDetected() throws IOException {
-            if (!corruptionPending) {
-                return;
-            }
-            corruptionPending = false;
-            String log = learner.logText();
-            for (long v : corrupted) {
-                String name = String.format("v%06d", v);
-                boolean skipped = log.lines().anyMatch(l -> l.contains("skipping checkpoint")
-                        && l.contains(checkpoints.resolve(name).toString()));
-                if (skipped) {
-                    corruptDetected++;
-                }
-                event("learner restart " + (skipped ? "skipped" : "did NOT report") + " corrupt checkpoint " + name);
+            if (corruptor.restartPending()) {
+                corruptor.checkRestart(learner.logText()).forEach((version, skipped) -> event("learner restart "
+                        + (skipped ? "skipped" : "did NOT report") + " corrupt checkpoint "
+                        + String.format("v%06d", version)));
             }
         }
 
@@ -370,43 +355,6 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                     leftTmp ? ", an incomplete checkpoint write left behind" : ""));
         }
 
-        /** Truncates a file of the newest valid checkpoint and flips one bit in the one before (learner stopped). */
-        private void corruptCheckpoints() throws IOException {
-            List<FaultAudit.Version> valid = FaultAudit.versions(checkpoints).stream()
-                    .filter(FaultAudit.Version::valid).toList();
-            if (valid.size() < 3) {
-                return; // an older valid version must remain, or the learner refuses to start
-            }
-            long newest = valid.get(valid.size() - 1).version();
-            long previous = valid.get(valid.size() - 2).version();
-            Path truncated = largestParam(newest);
-            long size = Files.size(truncated);
-            try (RandomAccessFile f = new RandomAccessFile(truncated.toFile(), "rw")) {
-                f.setLength(size / 2);
-            }
-            Path flipped = largestParam(previous);
-            long position = (long) (random.nextDouble() * Files.size(flipped));
-            int bit = random.nextInt(8);
-            try (RandomAccessFile f = new RandomAccessFile(flipped.toFile(), "rw")) {
-                f.seek(position);
-                int b = f.read();
-                f.seek(position);
-                f.write(b ^ (1 << bit));
-            }
-            corrupted.add(newest);
-            corrupted.add(previous);
-            corruptionPending = true;
-            event(String.format("corrupted checkpoints: truncated %s (%d -> %d bytes), flipped bit %d of byte %d in %s",
-                    checkpoints.relativize(truncated), size, size / 2, bit, position, checkpoints.relativize(flipped)));
-        }
-
-        private Path largestParam(long version) throws IOException {
-            Path params = checkpoints.resolve(String.format("v%06d", version)).resolve("params");
-            try (Stream<Path> files = Files.list(params)) {
-                return files.max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
-            }
-        }
-
         /** Replay done, validation through, the learner's newest checkpoint at the end of images.valid, all served. */
         private void finish() throws Exception {
             await("the replay to finish", Duration.ofMinutes(10), () -> {
@@ -416,8 +364,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             requireReplayOk();
             event("replay done: " + replay.sentCount() + " images sent");
             await("validation to pass every image on", Duration.ofMinutes(5), Duration.ofSeconds(1), () -> {
-                Set<String> seen = new HashSet<>(keys(topics.imagesValid().name()));
-                seen.addAll(keys(topics.imagesDlq().name()));
+                Set<String> seen = new HashSet<>(FaultAudit.keys(clients, topics.imagesValid().name()));
+                seen.addAll(FaultAudit.keys(clients, topics.imagesDlq().name()));
                 return seen.size() >= replay.sentCount();
             });
             await("the learner to train everything", Duration.ofMinutes(10), () -> {
@@ -426,9 +374,9 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             });
             int status = learner.stop(120);
             event("learner caught up and stopped with SIGTERM (exit " + status + ")");
-            Set<String> input = new HashSet<>(keys(topics.imagesValid().name()));
+            Set<String> input = new HashSet<>(FaultAudit.keys(clients, topics.imagesValid().name()));
             await("serving to assign every image", Duration.ofMinutes(5), Duration.ofSeconds(1), () ->
-                    new HashSet<>(keys(topics.assignments().name())).containsAll(input));
+                    new HashSet<>(FaultAudit.keys(clients, topics.assignments().name())).containsAll(input));
             event("every key of images.valid assigned");
         }
 
@@ -466,10 +414,6 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             }
         }
 
-        private List<String> keys(String topic) {
-            return FaultAudit.readAll(clients, topic).stream().map(ConsumerRecord::key).toList();
-        }
-
         private void requireReplayOk() {
             if (replayFailure.get() != null) {
                 throw new IllegalStateException("the replay failed: " + replayFailure.get().getMessage(),
@@ -486,54 +430,13 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             }
         }
 
+        /** {@code faults.json}: the audit of what the faults left, with what this run counted. */
         ObjectNode results(long runSeed) throws IOException {
-            String valid = topics.imagesValid().name();
-            Map<String, Map<Integer, Long>> bounds = FaultAudit.bounds(clients, valid);
-            List<FaultAudit.Version> versions = FaultAudit.versions(checkpoints);
-            List<FaultAudit.Version> lineage = FaultAudit.lineage(versions);
-            FaultAudit.Coverage coverage = FaultAudit.coverage(lineage, bounds.get("begin"), bounds.get("end"));
-            FaultAudit.Completeness completeness = FaultAudit.completeness(keys(valid),
-                    keys(topics.assignments().name()));
-            List<Long> published = FaultAudit.publishedVersions(FaultAudit.readAll(clients, topics.models().name()));
-            boolean monotonic = FaultAudit.increasing(published)
-                    && FaultAudit.increasing(lineage.stream().map(FaultAudit.Version::version).toList())
-                    // A final checkpoint may add only offsets (records sent to the DLQ), no step.
-                    && FaultAudit.nonDecreasing(lineage.stream().map(FaultAudit.Version::step).toList());
-            long recordsIn = bounds.get("end").entrySet().stream()
-                    .mapToLong(e -> e.getValue() - bounds.get("begin").getOrDefault(e.getKey(), 0L)).sum();
-            // Versions the learner skipped must also fail verification here: detected means both.
-            long confirmed = versions.stream().filter(v -> corrupted.contains(v.version()) && !v.valid()).count();
-            int removed = 0;
-            for (Path log : learnerLogs) {
-                Matcher m = REMOVED.matcher(Files.exists(log) ? Files.readString(log) : "");
-                while (m.find()) {
-                    removed += Integer.parseInt(m.group(1));
-                }
-            }
-            ObjectNode r = JSON.createObjectNode();
-            r.put("kills", killCount);
-            r.put("broker_restarts", brokerRestarts);
-            r.put("serving_failovers", servingFailovers);
-            r.put("corrupt_checkpoints_detected", Math.min(corruptDetected, confirmed));
-            r.put("records_in", recordsIn);
-            r.put("records_trained_exactly_once", coverage.exactlyOnce());
-            r.put("records_lost", coverage.lost());
-            r.put("records_trained_twice", coverage.twice());
-            r.put("assignments_missing", completeness.missing());
-            r.put("assignment_duplicates", completeness.duplicates());
-            r.put("versions_monotonic", monotonic);
-            r.put("seed", runSeed);
-            r.put("images_replayed", replay == null ? 0 : replay.sentCount());
-            r.put("kills_aimed_at_checkpoint_writes", writeWindowKills);
-            r.put("kills_during_checkpoint_write", killsDuringWrite);
-            r.put("incomplete_writes_removed_on_restart", removed);
-            r.put("corrupt_checkpoints_injected", corrupted.size());
-            r.put("learner_starts", learnerStarts);
-            r.put("checkpoint_versions_on_disk", versions.size());
-            r.put("lineage_versions", lineage.size());
-            r.put("models_published", published.size());
-            r.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
-            return r;
+            FaultAudit.Findings findings = FaultAudit.audit(clients, topics, checkpoints, learnerLogs);
+            return FaultReport.json(new FaultReport.Tally(runSeed, replay == null ? 0 : replay.sentCount(),
+                    Math.round((System.nanoTime() - started) / 1e8) / 10.0, killCount, writeWindowKills,
+                    killsDuringWrite, brokerRestarts, servingFailovers, learnerStarts, corruptor.versions().size(),
+                    corruptor.detected(findings.versions())), findings);
         }
 
         /** SIGKILLs every child still running; for the shutdown hook. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitsom.learner.CheckpointStore;
 import io.vitsom.model.checkpoint.Checkpoint;
 import io.vitsom.stream.KafkaClients;
+import io.vitsom.stream.Topics;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,8 +34,52 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class FaultAudit {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What {@code CheckpointRestorer} logs when it cleans up after a crash inside a checkpoint write. */
+    private static final Pattern REMOVED = Pattern.compile("removed (\\d+) incomplete checkpoint write");
 
     private FaultAudit() {
+    }
+
+    /**
+     * Everything the audit found after a run.
+     *
+     * @param versions every checkpoint version on disk, oldest first
+     * @param lineage the lineage of the newest valid version, oldest first
+     * @param recordsIn records of the input between its beginning and end offsets
+     * @param coverage how often the lineage trained each of them
+     * @param completeness the input's keys against those assigned
+     * @param published the model versions on {@code som.models}, in the order they were published
+     * @param monotonic whether published versions, lineage versions and lineage steps only went forward
+     * @param incompleteWritesRemoved incomplete checkpoint writes the restarted learners reported removing
+     */
+    record Findings(List<Version> versions, List<Version> lineage, long recordsIn, Coverage coverage,
+                    Completeness completeness, List<Long> published, boolean monotonic, int incompleteWritesRemoved) {
+        Findings {
+            versions = List.copyOf(versions);
+            lineage = List.copyOf(lineage);
+            published = List.copyOf(published);
+        }
+    }
+
+    /**
+     * Audits a run from what it left: the checkpoints in {@code checkpoints}, the input, assignment and model
+     * topics of {@code topics}, and the logs of the learner's starts. The broker must still run.
+     */
+    static Findings audit(KafkaClients clients, Topics topics, Path checkpoints, List<Path> learnerLogs)
+            throws IOException {
+        String input = topics.imagesValid().name();
+        Map<String, Map<Integer, Long>> bounds = bounds(clients, input);
+        List<Version> versions = versions(checkpoints);
+        List<Version> lineage = lineage(versions);
+        Coverage coverage = coverage(lineage, bounds.get("begin"), bounds.get("end"));
+        Completeness completeness = completeness(keys(clients, input), keys(clients, topics.assignments().name()));
+        List<Long> published = publishedVersions(readAll(clients, topics.models().name()));
+        int removed = 0;
+        for (Path log : learnerLogs) {
+            removed += incompleteWritesRemoved(Files.exists(log) ? Files.readString(log) : "");
+        }
+        return new Findings(versions, lineage, records(bounds.get("begin"), bounds.get("end")), coverage,
+                completeness, published, monotonic(published, lineage), removed);
     }
 
     /**
@@ -196,6 +244,30 @@ final class FaultAudit {
         return versions;
     }
 
+    /**
+     * Whether the model only went forward: published versions and lineage versions increasing, lineage steps not
+     * decreasing (a final checkpoint may add only offsets, of records sent to the DLQ, and no step).
+     */
+    static boolean monotonic(List<Long> published, List<Version> lineage) {
+        return increasing(published) && increasing(lineage.stream().map(Version::version).toList())
+                && nonDecreasing(lineage.stream().map(Version::step).toList());
+    }
+
+    /** Records between {@code begin} and {@code end} offsets, over the partitions of {@code end}. */
+    static long records(Map<Integer, Long> begin, Map<Integer, Long> end) {
+        return end.entrySet().stream().mapToLong(e -> e.getValue() - begin.getOrDefault(e.getKey(), 0L)).sum();
+    }
+
+    /** How many incomplete checkpoint writes a learner's log says it removed. */
+    static int incompleteWritesRemoved(String learnerLog) {
+        int removed = 0;
+        Matcher m = REMOVED.matcher(learnerLog);
+        while (m.find()) {
+            removed += Integer.parseInt(m.group(1));
+        }
+        return removed;
+    }
+
     /** True when every value is above the one before. */
     static boolean increasing(List<Long> values) {
         for (int i = 1; i < values.size(); i++) {
@@ -245,6 +317,11 @@ final class FaultAudit {
             byPartition.values().forEach(all::addAll);
             return all;
         }
+    }
+
+    /** The keys of every record of {@code topic}, as {@link #readAll} orders them. */
+    static List<String> keys(KafkaClients clients, String topic) {
+        return readAll(clients, topic).stream().map(ConsumerRecord::key).toList();
     }
 
     /** Beginning and end offsets of every partition of {@code topic}. */

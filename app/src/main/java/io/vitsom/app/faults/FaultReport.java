@@ -1,11 +1,63 @@
 package io.vitsom.app.faults;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
-/** {@code faults.md}: the numbers of {@code faults.json}, what they mean, and the faults as they happened. */
+/**
+ * {@code faults.json}, the run's counts and the audit's findings, and {@code faults.md}: its numbers, what they mean,
+ * and the faults as they happened.
+ */
 final class FaultReport {
     private FaultReport() {
+    }
+
+    /**
+     * What the run itself counted, beside what the audit found.
+     *
+     * @param seed the fault schedule's seed
+     * @param imagesReplayed images the replay sent
+     * @param seconds the run's duration, to a tenth of a second
+     * @param kills learner SIGKILLs
+     * @param killsAimedAtWrites of them, those aimed at a checkpoint write
+     * @param killsDuringWrite of them, those that left an incomplete write behind
+     * @param brokerRestarts broker restarts
+     * @param servingFailovers serving instances SIGKILLed
+     * @param learnerStarts learner starts, the first included
+     * @param corruptInjected checkpoint versions corrupted
+     * @param corruptDetected of them, those detected ({@link CheckpointCorruptor#detected})
+     */
+    record Tally(long seed, long imagesReplayed, double seconds, int kills, int killsAimedAtWrites,
+                 int killsDuringWrite, int brokerRestarts, int servingFailovers, int learnerStarts,
+                 int corruptInjected, long corruptDetected) {
+    }
+
+    /** The fields of {@code faults.json}, in their order (the headline numbers first). */
+    static ObjectNode json(Tally t, FaultAudit.Findings f) {
+        ObjectNode r = JsonNodeFactory.instance.objectNode();
+        r.put("kills", t.kills());
+        r.put("broker_restarts", t.brokerRestarts());
+        r.put("serving_failovers", t.servingFailovers());
+        r.put("corrupt_checkpoints_detected", t.corruptDetected());
+        r.put("records_in", f.recordsIn());
+        r.put("records_trained_exactly_once", f.coverage().exactlyOnce());
+        r.put("records_lost", f.coverage().lost());
+        r.put("records_trained_twice", f.coverage().twice());
+        r.put("assignments_missing", f.completeness().missing());
+        r.put("assignment_duplicates", f.completeness().duplicates());
+        r.put("versions_monotonic", f.monotonic());
+        r.put("seed", t.seed());
+        r.put("images_replayed", t.imagesReplayed());
+        r.put("kills_aimed_at_checkpoint_writes", t.killsAimedAtWrites());
+        r.put("kills_during_checkpoint_write", t.killsDuringWrite());
+        r.put("incomplete_writes_removed_on_restart", f.incompleteWritesRemoved());
+        r.put("corrupt_checkpoints_injected", t.corruptInjected());
+        r.put("learner_starts", t.learnerStarts());
+        r.put("checkpoint_versions_on_disk", f.versions().size());
+        r.put("lineage_versions", f.lineage().size());
+        r.put("models_published", f.published().size());
+        r.put("seconds", t.seconds());
+        return r;
     }
 
     static String markdown(ObjectNode r, List<String> events, double rate, long checkpointEverySteps,

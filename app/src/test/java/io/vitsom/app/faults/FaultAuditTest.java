@@ -52,4 +52,38 @@ class FaultAuditTest {
         assertThat(FaultAudit.increasing(List.of(1L, 3L, 2L))).isFalse();
         assertThat(FaultAudit.nonDecreasing(List.of(10L, 10L, 20L))).isTrue();
     }
+
+    /** A version that only matters for its number and step. */
+    private static FaultAudit.Version at(long version, long step) {
+        return new FaultAudit.Version(version, null, step, Map.of(), Map.of(), null);
+    }
+
+    @Test
+    void theModelGoesForwardWhenVersionsRiseAndLineageStepsDoNotFall() {
+        // v3 at v2's step: a final checkpoint of DLQ offsets only.
+        List<FaultAudit.Version> lineage = List.of(at(1, 10), at(2, 20), at(3, 20));
+
+        assertThat(FaultAudit.monotonic(List.of(1L, 2L, 3L), lineage)).isTrue();
+        assertThat(FaultAudit.monotonic(List.of(2L, 1L), lineage)).as("published out of order").isFalse();
+        assertThat(FaultAudit.monotonic(List.of(), List.of(at(2, 10), at(1, 20)))).as("lineage versions back")
+                .isFalse();
+        assertThat(FaultAudit.monotonic(List.of(), List.of(at(1, 10), at(2, 20), at(3, 15)))).as("a step back")
+                .isFalse();
+    }
+
+    @Test
+    void countsTheRecordsBetweenTheBeginningAndEndOffsets() {
+        // Partition 0: [3, 10) is 7; partition 1 has no beginning offset: [0, 5) is 5.
+        assertThat(FaultAudit.records(Map.of(0, 3L), Map.of(0, 10L, 1, 5L))).isEqualTo(12);
+    }
+
+    @Test
+    void sumsTheIncompleteWritesALearnerLogReportsRemoved() {
+        String log = "INFO CheckpointRestorer - removed 2 incomplete checkpoint write(s) left by an earlier crash\n"
+                + "INFO LearnerMain - learner reading\n"
+                + "INFO CheckpointRestorer - removed 1 incomplete checkpoint write(s) left by an earlier crash\n";
+
+        assertThat(FaultAudit.incompleteWritesRemoved(log)).isEqualTo(3);
+        assertThat(FaultAudit.incompleteWritesRemoved("INFO LearnerMain - learner reading\n")).isZero();
+    }
 }

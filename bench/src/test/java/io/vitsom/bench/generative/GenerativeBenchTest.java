@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitsom.bench.BenchCommand;
 import io.vitsom.bench.SyntheticIdx;
 import io.vitsom.model.checkpoint.Checkpoint;
+import io.vitsom.model.gensom.TinyGenSom;
 import io.vitsom.model.vae.VaeModel;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -21,21 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class GenerativeBenchTest {
-    static final String GEN_SOM = """
-            hyperparameters:
-              model_arch: gen_som_attn
-              total_epochs: 1
-              batch_size: 16
-              latent_dim: 4
-              decoder_training: both
-              encoder: {widths: [4, 8]}
-              attention: {over: spatial, heads: 2, readout: mean}
-              decoder: {widths: [8, 4]}
-              som: {map_size: [3, 3], eta_start: 0.5, eta_end: 0.05, sigma_start: 1.5, sigma_end: 0.5,
-                    init: first_batch, init_noise: 0.01}
-              optimizer: {type: adam, learning_rate: 0.003, beta_1: 0.9, beta_2: 0.999}
-            data: {dataset: synthetic, num_classes: 0, num_channels: 1, input_size: 28}
-            """;
+    /** Trained under the VAE's conditions: latent 4, one epoch of batches of 16 at 0.003. */
+    static final String GEN_SOM = TinyGenSom.standard().withLatentDim(4).withTraining(1, 16, 0.003).yaml();
     static final String VAE = """
             hyperparameters:
               model_arch: vae

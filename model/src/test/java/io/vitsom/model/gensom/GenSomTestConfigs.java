@@ -43,24 +43,27 @@ final class GenSomTestConfigs {
                   num_channels: 1
                   input_size: 28
                 """;
+        return replaced(yaml, "seed", replace);
+    }
+
+    /**
+     * {@link TinyGenSom#standard()} trained as the seed trains (20 epochs of 64 images), with {@code replace}
+     * applied.
+     */
+    static GenSomConfig tiny(String... replace) {
+        String yaml = TinyGenSom.standard().withTraining(20, 64, 0.005).yaml();
+        return GenSomConfig.parse(replaced(yaml, "tiny", replace), "tiny");
+    }
+
+    /** {@code yaml} with each {@code replace[i]} (even i) replaced by {@code replace[i + 1]}; each must occur. */
+    private static String replaced(String yaml, String name, String... replace) {
         for (int i = 0; i < replace.length; i += 2) {
             if (!yaml.contains(replace[i])) {
-                throw new IllegalArgumentException("no '" + replace[i] + "' in the seed yaml");
+                throw new IllegalArgumentException("no '" + replace[i] + "' in the " + name + " yaml");
             }
             yaml = yaml.replace(replace[i], replace[i + 1]);
         }
         return yaml;
-    }
-
-    /** A small network on 28x28 gray images: widths 4/8, latent 8, 3x3 map, 2 heads. */
-    static GenSomConfig tiny(String... replace) {
-        String[] base = {"latent_dim: 32", "latent_dim: 8", "widths: [32, 64]", "widths: [4, 8]",
-            "widths: [64, 32]", "widths: [8, 4]", "heads: 4", "heads: 2", "map_size: [12, 12]", "map_size: [3, 3]",
-            "sigma_start: 6.0", "sigma_start: 1.5", "learning_rate: 0.001", "learning_rate: 0.005"};
-        String[] all = new String[base.length + replace.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(replace, 0, all, base.length, replace.length);
-        return GenSomConfig.parse(seedYaml(all), "tiny");
     }
 
     /**
