@@ -27,3 +27,6 @@ run stationary-armed --scenario stationary --images 80000
 # plasticity control than without? The 15,000 images after the switch above did not decide it; these give 30,000.
 run class-split-long-plasticity-on --scenario class-split --images 85000 --plasticity on --rehearsal on
 run class-split-long-plasticity-off --scenario class-split --images 85000 --plasticity off --rehearsal on
+# A longer plasticity answer: the boost anneals over 40,000 fresh images instead of 20,000; 40,000 after the switch.
+run class-split-anneal40k-plasticity-on --scenario class-split --images 95000 --plasticity on --rehearsal on \
+  --plasticity-anneal-images 40000

@@ -1,6 +1,7 @@
 package io.vitsom.bench.drift;
 
 import io.vitsom.bench.suite.SuiteDatasets;
+import io.vitsom.model.adapt.AdaptationConfig;
 import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.map.MapModels;
 import io.vitsom.model.data.DatasetLoader;
@@ -69,6 +70,18 @@ public final class BenchDriftCommand implements Callable<Integer> {
     @Option(names = "--plasticity", paramLabel = "on|off", defaultValue = "on",
             description = "answer a detection by raising temperature and learning rate (default: ${DEFAULT-VALUE})")
     String plasticity;
+
+    @Option(names = "--plasticity-temperature-factor", defaultValue = "4",
+            description = "on a detection, multiply the temperature by this (as `run`; default: ${DEFAULT-VALUE})")
+    double plasticityTemperature;
+
+    @Option(names = "--plasticity-lr-factor", defaultValue = "10",
+            description = "on a detection, multiply the learning rate by this (as `run`; default: ${DEFAULT-VALUE})")
+    double plasticityLr;
+
+    @Option(names = "--plasticity-anneal-images", defaultValue = "20000",
+            description = "fresh images over which both factors return to 1 (as `run`; default: ${DEFAULT-VALUE})")
+    long plasticityAnneal;
 
     @Option(names = "--rehearsal", paramLabel = "on|off", defaultValue = "on",
             description = "fill batches from a reservoir of earlier images (default: ${DEFAULT-VALUE})")
@@ -141,7 +154,9 @@ public final class BenchDriftCommand implements Callable<Integer> {
         try {
             return new DriftSettings(kind, data, to, config != null ? config : defaultConfig(data), images,
                     kind.switches() ? switchAt : images, horizonImages, evalEvery, evalImages, seed, limit,
-                    on("--plasticity", plasticity), on("--rehearsal", rehearsal), on("--quarantine", quarantine));
+                    new AdaptationConfig.Plasticity(on("--plasticity", plasticity), plasticityTemperature,
+                            plasticityLr, plasticityAnneal),
+                    on("--rehearsal", rehearsal), on("--quarantine", quarantine));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -179,7 +194,7 @@ public final class BenchDriftCommand implements Callable<Integer> {
         DriftReport report = new DriftRun(settings, cfg, System.out, stop).run(s);
         report.write(out);
         System.out.println();
-        System.out.print(report.markdown());
+        System.out.print(DriftMarkdown.of(report));
         System.out.printf("%nwrote %s (drift.json, drift.md, drift.png)%s%n", out.toAbsolutePath(),
                 report.complete() ? "" : " (incomplete)");
         return report.complete() ? 0 : StopSignal.EXIT_STOPPED;

@@ -42,11 +42,11 @@ final class DriftRun {
         this.stop = Objects.requireNonNull(stop, "stop");
     }
 
-    /** The adaptation settings of the run: the learner's defaults with the options' switches. */
+    /** The adaptation settings of the run: the learner's defaults with the options' switches and plasticity. */
     private AdaptationConfig adaptation() {
         AdaptationConfig d = AdaptationConfig.defaults();
         return d.with(d.rehearsal().withEnabled(settings.rehearsal()))
-                .with(d.plasticity().withEnabled(settings.plasticity()))
+                .with(settings.plasticity())
                 .with(d.quarantine().withEnabled(settings.quarantine()));
     }
 
@@ -84,7 +84,7 @@ final class DriftRun {
         log.printf(Locale.ROOT, "bench-drift: %s, %,d fresh images (%s), batch %d with %d fresh per step, "
                         + "plasticity %s, rehearsal %s, quarantine %s, seed %d%n",
                 settings.kind().key(), settings.images(), stream, batch, perStep,
-                DriftSettings.onOff(settings.plasticity()), DriftSettings.onOff(settings.rehearsal()),
+                DriftSettings.onOff(settings.plasticity().enabled()), DriftSettings.onOff(settings.rehearsal()),
                 DriftSettings.onOff(settings.quarantine()), settings.seed());
         while (fed < settings.images() && !stop.isRequested()) {
             long boundary = nextBoundary(fed);
@@ -111,7 +111,7 @@ final class DriftRun {
         double wall = (System.nanoTime() - start) / 1e9;
         String stopped = fed < settings.images() ? stop.reason() : null;
         return new DriftReport(settings, scenario.oldGroup(), scenario.newGroup(), batch, points, detections,
-                arming.armedAt, arming.beforeSwitch, fed, stopped, wall, trainSeconds, DriftReport.Machine.current(),
+                arming.armedAt, arming.beforeSwitch, fed, stopped, wall, trainSeconds, Machine.current(),
                 CodeVersion.describe());
     }
 

@@ -1,5 +1,6 @@
 package io.vitsom.bench.drift;
 
+import io.vitsom.model.adapt.AdaptationConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -18,17 +19,19 @@ import java.util.Objects;
  * @param evalImages test images per group
  * @param seed seeds the model, the stream order, the test samples and the reservoir
  * @param limit the first N images of each training split, or null for all
- * @param plasticity answer a detection by raising temperature and learning rate
+ * @param plasticity whether and how a detection raises temperature and learning rate (the learner's settings)
  * @param rehearsal fill batches from the reservoir
  * @param quarantine keep novel images out of training
  */
 record DriftSettings(DriftScenario.Kind kind, Path data, Path to, Path config, long images, long switchAt,
-                     long horizonImages, long evalEvery, int evalImages, long seed, Integer limit, boolean plasticity,
+                     long horizonImages, long evalEvery, int evalImages, long seed, Integer limit,
+                     AdaptationConfig.Plasticity plasticity,
                      boolean rehearsal, boolean quarantine) {
     DriftSettings {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(plasticity, "plasticity");
         if (!kind.switches()) {
             if (images < 1) {
                 throw new IllegalArgumentException("--images must be >= 1, got " + images);

@@ -82,12 +82,12 @@ class BenchDriftCommandTest {
         Path out = tmp.resolve("out");
         Result r = execute("--data", data.toString(), "--config", config.toString(), "--scenario", "class-split",
                 "--images", "320", "--switch-at", "160", "--horizon-images", "80", "--eval-every", "80",
-                "--eval-images", "40", "--out", out.toString());
+                "--eval-images", "40", "--plasticity-anneal-images", "300", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("images 80/320 (before switch) purity old").contains("img/s, eta")
                 .contains("wrote");
 
-        JsonNode json = DriftReport.JSON.readTree(out.resolve("drift.json").toFile());
+        JsonNode json = DriftJson.JSON.readTree(out.resolve("drift.json").toFile());
         for (String key : KEYS) {
             assertThat(json.has(key)).as(key).isTrue();
         }
@@ -97,6 +97,7 @@ class BenchDriftCommandTest {
         assertThat(json.path("switch_at_images").asLong()).isEqualTo(160);
         assertThat(json.path("complete").asBoolean()).isTrue();
         assertThat(json.path("plasticity").asText()).isEqualTo("on");
+        assertThat(json.path("plasticity_answer").path("anneal_images").asLong()).isEqualTo(300);
         assertThat(json.path("rehearsal").asText()).isEqualTo("on");
         assertThat(json.path("quarantine").asText()).isEqualTo("off");
         assertThat(json.path("fresh_images_per_step").asInt()).isEqualTo(8);
@@ -151,7 +152,7 @@ class BenchDriftCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("images 80/320 (stationary) purity").contains("armed yes").contains("wrote");
 
-        JsonNode json = DriftReport.JSON.readTree(out.resolve("drift.json").toFile());
+        JsonNode json = DriftJson.JSON.readTree(out.resolve("drift.json").toFile());
         for (String key : KEYS) {
             assertThat(json.has(key)).as(key).isTrue();
         }
@@ -191,19 +192,19 @@ class BenchDriftCommandTest {
         List<DriftReport.Detection> detections = List.of(new DriftReport.Detection(150, "quantization_error",
                 "page_hinkley", 1.0), new DriftReport.Detection(400, "hit_map_js", "page_hinkley", 0.2));
         DriftSettings stationary = new DriftSettings(DriftScenario.Kind.STATIONARY, data, null, config, 400, 400, 80,
-                100, 10, 0, null, true, true, false);
-        JsonNode json = report(stationary, detections).json();
+                100, 10, 0, null, DriftReports.PLASTICITY_ON, true, false);
+        JsonNode json = DriftJson.of(report(stationary, detections));
         assertThat(json.path("false_alarms_before_switch").asLong()).isEqualTo(2);
         assertThat(json.path("detected_at_images")).extracting(JsonNode::asLong).containsExactly(150L, 400L);
         assertThat(json.path("armed_at_images").asLong()).isEqualTo(100);
         assertThat(json.path("armed_images_before_switch").asLong()).isEqualTo(250);
-        assertThat(report(stationary, detections).markdown()).contains("**2 false alarms in 250 armed stationary "
-                + "images**");
+        assertThat(DriftMarkdown.of(report(stationary, detections)))
+                .contains("**2 false alarms in 250 armed stationary images**");
 
         // With a switch at 150, the detection on image 150 fired on the last old image: a false alarm, not the switch.
         DriftSettings split = new DriftSettings(DriftScenario.Kind.CLASS_SPLIT, data, null, config, 400, 150, 80,
-                100, 10, 0, null, true, true, false);
-        JsonNode splitJson = report(split, detections).json();
+                100, 10, 0, null, DriftReports.PLASTICITY_ON, true, false);
+        JsonNode splitJson = DriftJson.of(report(split, detections));
         assertThat(splitJson.path("false_alarms_before_switch").asLong()).isEqualTo(1);
         assertThat(splitJson.path("detected_at_images").asLong()).isEqualTo(400);
         assertThat(splitJson.path("detection_delay_images").asLong()).isEqualTo(250);
@@ -215,7 +216,7 @@ class BenchDriftCommandTest {
                 0.01, 0.5, 1e-4, 0, 0.5, 10));
         return new DriftReport(settings, "all 2 classes of data", null, 16, points, detections,
                 java.util.OptionalLong.of(100), 250, settings.images(), null, 10, 8,
-                new DriftReport.Machine(2, "Linux", null, 1024), "test");
+                new Machine(2, "Linux", null, 1024), "test");
     }
 
     @Test
@@ -247,6 +248,16 @@ class BenchDriftCommandTest {
     }
 
     @Test
+    void aPlasticityFactorBelowOneIsAUsageError(@TempDir Path tmp) throws Exception {
+        Path data = dataset(tmp, "bands", 4, 8);
+        Result r = execute("--data", data.toString(), "--scenario", "class-split", "--plasticity-lr-factor", "0.5",
+                "--out", tmp.resolve("out").toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("plasticity factors must be >= 1, got 4.0 and 0.5");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void datasetSwitchNeedsToAndTheSameShape(@TempDir Path tmp) throws Exception {
         Path data = dataset(tmp, "bands", 4, 8);
         Path other = dataset(tmp, "big", 2, 10);
@@ -272,7 +283,7 @@ class BenchDriftCommandTest {
         Path data = dataset(tmp, "bands", 2, 8);
         Path config = Files.writeString(tmp.resolve("tiny.yaml"), TINY);
         DriftSettings settings = new DriftSettings(DriftScenario.Kind.CLASS_SPLIT, data, null, config, 640, 320, 160,
-                160, 20, 0, null, true, true, false);
+                160, 20, 0, null, DriftReports.PLASTICITY_ON, true, false);
         StopSignal stop = new StopSignal();
         // The stop comes with the first progress line: the run ends at the next step boundary.
         PrintStream log = new PrintStream(new ByteArrayOutputStream()) {
@@ -291,7 +302,7 @@ class BenchDriftCommandTest {
 
         assertThat(report.complete()).isFalse();
         assertThat(report.imagesFed()).isEqualTo(160);
-        JsonNode json = DriftReport.JSON.readTree(tmp.resolve("out/drift.json").toFile());
+        JsonNode json = DriftJson.JSON.readTree(tmp.resolve("out/drift.json").toFile());
         assertThat(json.path("complete").asBoolean()).isFalse();
         assertThat(json.path("stop_reason").asText()).isEqualTo("test stop");
         assertThat(json.path("series").path("images")).hasSize(1);
