@@ -226,13 +226,14 @@ public final class Pipeline implements AutoCloseable {
                 http.auth(), router -> LearnerRoutes.add(router, work.resolve("checkpoints"), () -> learner,
                         () -> release));
         deploy(learnerStatus);
-        endpoints.put("learner", "http://" + shown + ":" + learnerStatus.actualPort() + "  (GET /health, /metrics; POST /v1/shadow/promote, /v1/novel/release)");
+        endpoints.put("learner", "http://" + shown + ":" + learnerStatus.actualPort()
+                + "  (GET /health, /metrics; POST /v1/shadow/start, /v1/shadow/promote, /v1/novel/release)");
 
         StatusVerticle validationStatus = new StatusVerticle(host, settings.validationPort(), registry,
                 this::validationHealth, http.auth());
         deploy(validationStatus);
         endpoints.put("validation", "http://" + shown + ":" + validationStatus.actualPort()
-                + "  (GET /health, /metrics; POST /v1/shadow/promote, /v1/novel/release)");
+                + "  (GET /health, /metrics)");
 
         List<DashboardConfig.Link> links = new ArrayList<>();
         links.add(new DashboardConfig.Link("serving model", "http://" + shown + ":" + servingHttp.actualPort()

@@ -10,6 +10,7 @@ import io.vitsom.model.config.VitSomConfig;
 import io.vitsom.model.infer.VitSomPredictor;
 import io.vitsom.model.map.MapModelConfig;
 import io.vitsom.model.map.MapModels;
+import io.vitsom.model.nn.SomLayer;
 import io.vitsom.model.nn.VitSom;
 import io.vitsom.model.train.EpochSchedule;
 import io.vitsom.model.train.StopSignal;
@@ -183,6 +184,8 @@ public final class BenchStepCommand implements Callable<Integer> {
             if (stop.isRequested()) {
                 return node;
             }
+            // As serving's loaded checkpoints do (VitSomMapModel.assign): the trained prototypes normalised once.
+            model.som().ifPresent(SomLayer::pin);
             VitSomPredictor predictor = new VitSomPredictor(model, manager);
             float[] inferImages = Arrays.copyOf(images, inferBatch * c * s * s);
             for (int i = images.length; i < inferImages.length; i++) {

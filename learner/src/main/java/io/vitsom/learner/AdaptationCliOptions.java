@@ -100,7 +100,7 @@ public final class AdaptationCliOptions {
     String shadow;
 
     @Option(names = "--shadow-promote", defaultValue = "manual", paramLabel = "manual|auto",
-            description = "auto: promote the candidate once it trained 20,000 images and its window QE is 5% "
+            description = "auto: promote the candidate once it trained 20,000 images and its window QE is 5%% "
                     + "below the live map's (default: ${DEFAULT-VALUE})")
     String shadowPromote;
 

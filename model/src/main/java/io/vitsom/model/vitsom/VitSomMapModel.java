@@ -28,6 +28,11 @@ public final class VitSomMapModel implements MapModel, PrototypeReseeding {
     private final VitSom model;
     private final NDManager manager;
     private final VitSomPredictor predictor;
+    /**
+     * Set once anything may change the parameters (a trainer, re-seeding, the block handed out); until then
+     * {@link #assign} pins the SOM's normalised prototypes ({@link SomLayer#pin}), as serving's loaded checkpoints do.
+     */
+    private volatile boolean mutable;
 
     /**
      * @param model an initialised model
@@ -41,6 +46,7 @@ public final class VitSomMapModel implements MapModel, PrototypeReseeding {
 
     /** The wrapped block (for the benchmark and the reference comparison, which need ViT-SOM's own parts). */
     public VitSom vitSom() {
+        mutable();
         return model;
     }
 
@@ -56,6 +62,8 @@ public final class VitSomMapModel implements MapModel, PrototypeReseeding {
 
     @Override
     public Map<String, Parameter> namedParameters() {
+        // The caller may write them (a checkpoint loads this way); the next assign pins them again.
+        model.som().ifPresent(SomLayer::unpin);
         return model.namedParameters();
     }
 
@@ -66,6 +74,9 @@ public final class VitSomMapModel implements MapModel, PrototypeReseeding {
 
     @Override
     public Assignments assign(float[] images, int count) {
+        if (!mutable) {
+            model.som().ifPresent(SomLayer::pin);
+        }
         return predictor.bmus(images, count);
     }
 
@@ -94,6 +105,7 @@ public final class VitSomMapModel implements MapModel, PrototypeReseeding {
         if (units.length == 0) {
             return;
         }
+        mutable();
         float[] latent = predictor.latent(images, units.length);
         SomLayer som = model.som().orElseThrow();
         NDArray w = som.prototypes().getArray();
@@ -107,12 +119,18 @@ public final class VitSomMapModel implements MapModel, PrototypeReseeding {
 
     @Override
     public Trainer newTrainer(TrainingSchedule schedule) {
+        mutable();
         return new Trainer(new VitSomTrainer(model, manager, schedule));
     }
 
     @Override
     public OrganisationSchedule streamingSchedule(long horizonImages) {
         return StreamingSchedule.perStep(model.config(), horizonImages);
+    }
+
+    private void mutable() {
+        mutable = true;
+        model.som().ifPresent(SomLayer::unpin);
     }
 
     /** {@link VitSomTrainer} as a {@link MapTrainer}. */
