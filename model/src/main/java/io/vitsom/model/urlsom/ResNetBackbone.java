@@ -30,6 +30,16 @@ public final class ResNetBackbone extends AbstractBlock {
     private final BatchNorm stemBn;
     private final List<List<BasicBlock>> stages = new ArrayList<>();
     private final int featureDim;
+    /** Whether the backbone runs channels-last ({@link #CHANNELS_LAST_MIN_WIDTH}). */
+    private final boolean channelsLast;
+
+    /**
+     * The narrowest stage that runs channels-last. Why a floor: oneDNN's AVX2 kernels block channels by 8, and on a
+     * 4/8/8-wide test network its channels-last 1x1 backward-weights kernel ran for minutes on a 32-image batch
+     * (the learner of UrlSomPipelineTest never finished its first step); every shipped config is 16 or more wide,
+     * where channels-last is the faster layout (README, Speed). Narrow networks keep NCHW.
+     */
+    static final int CHANNELS_LAST_MIN_WIDTH = 16;
 
     /**
      * @param inChannels channels of the input images
@@ -52,12 +62,17 @@ public final class ResNetBackbone extends AbstractBlock {
             stages.add(blocks);
         }
         this.featureDim = in;
+        this.channelsLast = widths.stream().allMatch(w -> w >= CHANNELS_LAST_MIN_WIDTH);
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        // Stem: conv-BN-act at full resolution, on the images laid out channels-last (UrlSomLayers.channelsLast).
-        NDArray images = UrlSomLayers.channelsLast(inputs.singletonOrThrow());
+        // Stem: conv-BN-act at full resolution, on the images laid out channels-last (UrlSomLayers.channelsLast)
+        // unless the network is too narrow for it.
+        NDArray images = inputs.singletonOrThrow();
+        if (channelsLast) {
+            images = UrlSomLayers.channelsLast(images);
+        }
         NDArray x = UrlSomLayers.activate(activation, UrlSomLayers.convBn(ps, stemConv, stemBn, images, training));
         // Stages of basic blocks, halving the resolution at each new stage.
         for (List<BasicBlock> stage : stages) {
