@@ -30,3 +30,6 @@ run class-split-long-plasticity-off --scenario class-split --images 85000 --plas
 # A longer plasticity answer: the boost anneals over 40,000 fresh images instead of 20,000; 40,000 after the switch.
 run class-split-anneal40k-plasticity-on --scenario class-split --images 95000 --plasticity on --rehearsal on \
   --plasticity-anneal-images 40000
+# MNIST -> Fashion-MNIST with a horizon long enough to organise all ten MNIST classes before the switch.
+run dataset-switch-horizon100k --scenario dataset-switch --to "$root/fashion-mnist" --horizon-images 100000 \
+  --switch-at 60000 --images 80000
