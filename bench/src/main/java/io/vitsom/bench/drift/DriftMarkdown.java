@@ -1,5 +1,6 @@
 package io.vitsom.bench.drift;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.OptionalLong;
 
@@ -172,7 +173,7 @@ final class DriftMarkdown {
 
     /** 4 as "4", 2.5 as "2.5". */
     private static String factor(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String scientific(double v) {

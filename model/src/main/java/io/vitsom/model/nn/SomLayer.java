@@ -54,7 +54,7 @@ public final class SomLayer extends AbstractBlock {
         }
         NDArray pinned = pinnedUnitPrototypes;
         if (!training && pinned != null && pinned.getDevice().equals(z.getDevice())) {
-            return new NDList(Scalars.of(z, 1).sub(z.normalize(2, 1, 1e-12).matMul(pinned.transpose())));
+            return new NDList(cosineDistances(z, pinned));
         }
         NDArray w = ps.getValue(prototypes, z.getDevice(), training);
         return new NDList(distances(z, w));
@@ -72,7 +72,7 @@ public final class SomLayer extends AbstractBlock {
             return;
         }
         NDArray w = prototypes.getArray();
-        NDArray normalised = w.normalize(2, 1, 1e-12);
+        NDArray normalised = unitRows(w);
         // Owned by the model, not by a scope the caller may have open.
         NDScope.unregister(normalised);
         pinnedUnitPrototypes = normalised;
@@ -87,10 +87,19 @@ public final class SomLayer extends AbstractBlock {
         }
     }
 
+    /** Every row scaled to unit L2 norm, with F.normalize's eps of 1e-12. */
+    private static NDArray unitRows(NDArray x) {
+        return x.normalize(2, 1, 1e-12);
+    }
+
+    /** {@code 1 - <z/|z|, u>} for prototypes {@code u} already of unit norm. */
+    private static NDArray cosineDistances(NDArray z, NDArray unitPrototypes) {
+        return Scalars.of(z, 1).sub(unitRows(z).matMul(unitPrototypes.transpose()));
+    }
+
     private NDArray distances(NDArray z, NDArray w) {
         return switch (distance) {
-            // 1 - <z/|z|, w/|w|>, with F.normalize's eps of 1e-12 on both sides.
-            case COSINE -> Scalars.of(z, 1).sub(z.normalize(2, 1, 1e-12).matMul(w.normalize(2, 1, 1e-12).transpose()));
+            case COSINE -> cosineDistances(z, unitRows(w));
             case EUCLIDEAN -> {
                 // |z|^2 + |w|^2 - 2 z.w, clamped at a tiny floor so sqrt's gradient stays finite at 0.
                 NDArray zz = z.square().sum(new int[] {1}, true);
