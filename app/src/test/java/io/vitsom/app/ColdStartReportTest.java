@@ -57,6 +57,9 @@ class ColdStartReportTest {
         assertTrue(md.contains("| 2 | 0.600 | 42,000 |"), md);
         assertTrue(md.contains("| 5 | 0.910 | 120,000 |"), md);
         assertTrue(!md.contains("| 6 |"), "the run lasted 5 minutes: " + md);
+        // A run whose last sample lands just before a whole minute still reports that minute.
+        List<Sample> shortOfFive = List.of(SAMPLES.get(3), new Sample(299.99, 0.91, 2_000, 30_000, 90_000, 4, 0.5));
+        assertTrue(new ColdStartReport(shortOfFive, HEADER).markdown().contains("| 5 | 0.910 | 120,000 |"));
     }
 
     @Test
