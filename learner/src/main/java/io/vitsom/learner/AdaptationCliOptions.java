@@ -56,15 +56,18 @@ public final class AdaptationCliOptions {
                     + "(default: ${DEFAULT-VALUE})")
     String plasticity;
 
-    @Option(names = "--plasticity-temperature-factor", defaultValue = "4",
+    @Option(names = "--plasticity-temperature-factor",
+            defaultValue = "" + AdaptationConfig.Plasticity.DEFAULT_TEMPERATURE_FACTOR,
             description = "temperature factor right after a drift (default: ${DEFAULT-VALUE})")
     double plasticityTemperature;
 
-    @Option(names = "--plasticity-lr-factor", defaultValue = "10",
+    @Option(names = "--plasticity-lr-factor",
+            defaultValue = "" + AdaptationConfig.Plasticity.DEFAULT_LEARNING_RATE_FACTOR,
             description = "learning-rate factor right after a drift (default: ${DEFAULT-VALUE})")
     double plasticityLr;
 
-    @Option(names = "--plasticity-anneal-images", defaultValue = "20000",
+    @Option(names = "--plasticity-anneal-images",
+            defaultValue = "" + AdaptationConfig.Plasticity.DEFAULT_ANNEAL_IMAGES,
             description = "fresh images over which the factors return to 1 (default: ${DEFAULT-VALUE})")
     long plasticityAnneal;
 

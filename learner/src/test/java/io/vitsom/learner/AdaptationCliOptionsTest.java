@@ -22,6 +22,7 @@ class AdaptationCliOptionsTest {
         assertThat(o.horizonImages()).isEqualTo(LearnerOptions.DEFAULT_HORIZON_IMAGES);
         assertThat(a.rehearsal()).isEqualTo(AdaptationConfig.defaults().rehearsal());
         assertThat(a.maintenance()).isEqualTo(AdaptationConfig.Maintenance.defaults());
+        assertThat(a.plasticity()).isEqualTo(AdaptationConfig.Plasticity.defaults());
         assertThat(a.plasticity().enabled()).isTrue();
         assertThat(a.detection().enabled()).isTrue();
         assertThat(a.detection()).isEqualTo(AdaptationConfig.Detection.defaults());

@@ -71,15 +71,18 @@ public final class BenchDriftCommand implements Callable<Integer> {
             description = "answer a detection by raising temperature and learning rate (default: ${DEFAULT-VALUE})")
     String plasticity;
 
-    @Option(names = "--plasticity-temperature-factor", defaultValue = "4",
+    @Option(names = "--plasticity-temperature-factor",
+            defaultValue = "" + AdaptationConfig.Plasticity.DEFAULT_TEMPERATURE_FACTOR,
             description = "on a detection, multiply the temperature by this (as `run`; default: ${DEFAULT-VALUE})")
     double plasticityTemperature;
 
-    @Option(names = "--plasticity-lr-factor", defaultValue = "10",
+    @Option(names = "--plasticity-lr-factor",
+            defaultValue = "" + AdaptationConfig.Plasticity.DEFAULT_LEARNING_RATE_FACTOR,
             description = "on a detection, multiply the learning rate by this (as `run`; default: ${DEFAULT-VALUE})")
     double plasticityLr;
 
-    @Option(names = "--plasticity-anneal-images", defaultValue = "20000",
+    @Option(names = "--plasticity-anneal-images",
+            defaultValue = "" + AdaptationConfig.Plasticity.DEFAULT_ANNEAL_IMAGES,
             description = "fresh images over which both factors return to 1 (as `run`; default: ${DEFAULT-VALUE})")
     long plasticityAnneal;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vitsom.bench.SyntheticIdx;
+import io.vitsom.model.adapt.AdaptationConfig;
 import io.vitsom.model.config.ConfigLoader;
 import io.vitsom.model.data.DatasetLoader;
 import io.vitsom.model.train.StopSignal;
@@ -98,6 +99,11 @@ class BenchDriftCommandTest {
         assertThat(json.path("complete").asBoolean()).isTrue();
         assertThat(json.path("plasticity").asText()).isEqualTo("on");
         assertThat(json.path("plasticity_answer").path("anneal_images").asLong()).isEqualTo(300);
+        // The factors not given are run's defaults.
+        assertThat(json.path("plasticity_answer").path("temperature_factor").asDouble())
+                .isEqualTo(AdaptationConfig.Plasticity.DEFAULT_TEMPERATURE_FACTOR);
+        assertThat(json.path("plasticity_answer").path("learning_rate_factor").asDouble())
+                .isEqualTo(AdaptationConfig.Plasticity.DEFAULT_LEARNING_RATE_FACTOR);
         assertThat(json.path("rehearsal").asText()).isEqualTo("on");
         assertThat(json.path("quarantine").asText()).isEqualTo("off");
         assertThat(json.path("fresh_images_per_step").asInt()).isEqualTo(8);
@@ -253,7 +259,7 @@ class BenchDriftCommandTest {
         Result r = execute("--data", data.toString(), "--scenario", "class-split", "--plasticity-lr-factor", "0.5",
                 "--out", tmp.resolve("out").toString());
         assertThat(r.code()).isNotZero();
-        assertThat(r.err()).contains("plasticity factors must be >= 1, got 4.0 and 0.5");
+        assertThat(r.err()).contains("plasticity factors must be >= 1, got 8.0 and 0.5");
         assertThat(tmp.resolve("out")).doesNotExist();
     }
 
