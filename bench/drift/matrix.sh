@@ -26,12 +26,17 @@ switch=(--scenario dataset-switch --to "$root/fashion-mnist" --horizon-images 10
 run dataset-switch "${switch[@]}" --switch-at 60000 --images 80000
 run dataset-switch-plasticity-off "${switch[@]}" --switch-at 60000 --images 80000 --plasticity off
 run dataset-switch-rehearsal-off "${switch[@]}" --switch-at 105000 --images 125000 --rehearsal off
+# Seed 1 (its own model and stream order), with 40,000 images after the switch: 20,000 were not enough for it.
+switch1=(--scenario dataset-switch --to "$root/fashion-mnist" --horizon-images 100000 --seed 1)
+run dataset-switch-seed1 "${switch1[@]}" --switch-at 60000 --images 100000
+run dataset-switch-plasticity-off-seed1 "${switch1[@]}" --switch-at 60000 --images 100000 --plasticity off
 # The goal is no false alarm in 50,000 stationary images the detectors watch. They arm at the end of the
 # organisation horizon (50,000 trained images: after 24,356 fresh ones with rehearsal's half batches), so 80,000
 # leave 55,644 armed images, 53,644 after their 2,000 of calibration.
 run stationary --scenario stationary --images 80000 --seed 0
 # The same with the dataset switch's horizon, which organises the ten classes: armed after ~50,000 fresh images.
 run stationary-horizon100k --scenario stationary --horizon-images 100000 --images 105000 --seed 0
+run stationary-horizon100k-seed1 --scenario stationary --horizon-images 100000 --images 105000 --seed 1
 # Ablations of the answer on the class split (seed 0): the earlier default (x4, x10, 20,000) annealing longer, and the
 # new factors annealing over the earlier 20,000.
 run class-split-x4-x10-anneal40k "${split[@]}" --seed 0 --plasticity-temperature-factor 4 --plasticity-lr-factor 10
