@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Process memory as Linux reports it (resident set, not the JVM heap: libtorch allocates natively). */
+/**
+ * Process memory (resident set, not the JVM heap: libtorch allocates natively) and the machine, as Linux reports
+ * them.
+ */
 public final class ProcessStats {
     private ProcessStats() {
     }
@@ -40,27 +43,42 @@ public final class ProcessStats {
      * C kernels for narrow layers (NativeKernels).
      */
     public static String machine() {
-        String cpu = "unknown CPU";
-        boolean intel = true;
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("vendor_id")) {
-                    intel = line.contains("GenuineIntel");
-                } else if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            // keep "unknown CPU": off Linux the rest of the description still helps
-        }
+        Cpu cpu = Cpu.current();
         long memGb = Runtime.getRuntime().maxMemory() / (1L << 30);
-        String mkl = intel ? "" : mklIntelPathLoaded()
+        String mkl = cpu.intel() ? "" : mklIntelPathLoaded()
                 ? ", MKL Intel kernel path (launcher preload)" : ", MKL generic kernels (non-Intel CPU, no preload)";
         String aten = System.getenv("ATEN_CPU_CAPABILITY");
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, JVM heap max " + memGb + " GiB"
+        return (cpu.model() == null ? "unknown CPU" : cpu.model()) + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, JVM heap max " + memGb + " GiB"
                 + mkl + (aten == null || aten.isBlank() ? "" : ", ATen kernels " + aten)
                 + (NativeKernels.attentionAvailable(8) ? ", C inference kernels for narrow layers" : "");
+    }
+
+    /**
+     * The CPU as {@code /proc/cpuinfo} names it.
+     *
+     * @param model the model name, or null where there is no cpuinfo (off Linux)
+     * @param intel whether the vendor is Intel (true when unknown: MKL then needs no note)
+     */
+    public record Cpu(String model, boolean intel) {
+        /** This machine's CPU. */
+        public static Cpu current() {
+            String model = null;
+            boolean intel = true;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith("vendor_id")) {
+                        intel = line.contains("GenuineIntel");
+                    } else if (line.startsWith("model name")) {
+                        model = line.substring(line.indexOf(':') + 1).trim();
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Off Linux there is no cpuinfo; the rest of a machine's description still places a run.
+            }
+            return new Cpu(model, intel);
+        }
     }
 
     private static boolean mklIntelPathLoaded() {

@@ -1,8 +1,6 @@
 package io.vitsom.bench.drift;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.vitsom.bench.ProcessStats;
 import java.util.Locale;
 
 /**
@@ -13,16 +11,9 @@ import java.util.Locale;
 record Machine(int cores, String os, String cpu, long maxHeapMb) {
     /** This JVM's machine. */
     static Machine current() {
-        String cpu = null;
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(null);
-        } catch (IOException | RuntimeException e) {
-            // Off Linux there is no cpuinfo; the other fields still place the run.
-        }
         return new Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " "
-                + System.getProperty("os.version") + " " + System.getProperty("os.arch"), cpu,
-                Runtime.getRuntime().maxMemory() >> 20);
+                + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                ProcessStats.Cpu.current().model(), Runtime.getRuntime().maxMemory() >> 20);
     }
 
     /** One line for a report: CPU, cores, OS and the JVM's heap limit. */
