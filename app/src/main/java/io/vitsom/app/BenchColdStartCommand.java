@@ -127,9 +127,8 @@ public final class BenchColdStartCommand implements Callable<Integer> {
     private void write(List<Sample> samples, Path dataset, LearnerOptions options, MapModelConfig model)
             throws IOException {
         ColdStartReport report = new ColdStartReport(samples, new ColdStartReport.Header(dataset.toString(),
-                config.toString(), rate, options.horizonImages(), options.adaptation().rehearsal().enabled(),
-                options.adaptation(), model.batchSize(), ProcessStats.machine(), CodeVersion.describe(),
-                Instant.now().toString()));
+                config.toString(), rate, options.horizonImages(), options.adaptation(), model.batchSize(),
+                ProcessStats.machine(), CodeVersion.describe(), Instant.now().toString()));
         report.write(out);
         System.out.print(report.markdown());
         System.out.println("bench-coldstart: wrote " + out.resolve("coldstart.json") + ", coldstart.md, coldstart.png");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitsom.model.adapt.AdaptationConfig;
 import io.vitsom.model.render.LineChart;
 import java.awt.Color;
 import java.io.IOException;
@@ -49,7 +50,7 @@ record ColdStartReport(List<Sample> samples, Header header) {
     }
 
     /** The run's settings as written at the top of the report. */
-    record Header(String data, String config, double rate, long horizonImages, boolean rehearsal, Object adaptation,
+    record Header(String data, String config, double rate, long horizonImages, AdaptationConfig adaptation,
                   int batchSize, String machine, String codeVersion, String created) {
     }
 
@@ -90,17 +91,12 @@ record ColdStartReport(List<Sample> samples, Header header) {
         r.put("code_version", header.codeVersion());
         r.put("created", header.created());
         for (double goal : GOALS) {
+            // Null where the goal was not reached: ObjectNode.put writes a boxed null as JSON null.
             Optional<Sample> s = first(goal);
             String suffix = String.format(Locale.ROOT, "%.2f", goal).replace('.', '_');
-            if (s.isPresent()) {
-                r.put("seconds_to_purity_" + suffix, s.get().seconds);
-                r.put("images_trained_at_purity_" + suffix, (long) s.get().trained());
-                r.put("fresh_images_at_purity_" + suffix, (long) s.get().fresh);
-            } else {
-                r.putNull("seconds_to_purity_" + suffix);
-                r.putNull("images_trained_at_purity_" + suffix);
-                r.putNull("fresh_images_at_purity_" + suffix);
-            }
+            r.put("seconds_to_purity_" + suffix, s.map(Sample::seconds).orElse(null));
+            r.put("images_trained_at_purity_" + suffix, s.map(x -> (long) x.trained()).orElse(null));
+            r.put("fresh_images_at_purity_" + suffix, s.map(x -> (long) x.fresh).orElse(null));
         }
         ArrayNode series = r.putArray("samples");
         for (Sample s : samples) {
@@ -120,7 +116,7 @@ record ColdStartReport(List<Sample> samples, Header header) {
         StringBuilder md = new StringBuilder("# Cold start: window purity of a fresh map under `vitsom run`\n\n");
         md.append(String.format(Locale.ROOT, "Data %s, replay %.0f images/s, horizon %d images, rehearsal %s, "
                         + "machine: %s, code %s.%n%n", header.data(), header.rate(), header.horizonImages(),
-                header.rehearsal() ? "on" : "off", header.machine(), header.codeVersion()));
+                header.adaptation().rehearsal().enabled() ? "on" : "off", header.machine(), header.codeVersion()));
         md.append("| goal | seconds | images trained by then (fresh + rehearsed) | model version |\n"
                 + "| --- | ---: | ---: | ---: |\n");
         for (double goal : GOALS) {

@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitsom.app.ColdStartReport.Sample;
+import io.vitsom.model.adapt.AdaptationConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ColdStartReportTest {
     private static final ColdStartReport.Header HEADER = new ColdStartReport.Header("mnist", "cfg.yaml", 100, 300_000,
-            true, Map.of("rehearsal", true), 128, "test machine", "test", "2026-12-07T00:00:00Z");
+            AdaptationConfig.defaults(), 128, "test machine", "test", "2026-12-07T00:00:00Z");
 
     // Sample(seconds, purity, windowImages, fresh, rehearsed, version, temperature)
     private static final List<Sample> SAMPLES = List.of(

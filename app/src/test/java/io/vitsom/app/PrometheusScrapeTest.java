@@ -29,10 +29,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -158,40 +160,28 @@ class PrometheusScrapeTest {
         // A target stays "unknown" until its first scrape ends, and Prometheus starts each scrape pool on its own
         // offset, so serving can be up before another job; a scrape can also miss its 1 s timeout once on a busy
         // 2-core machine. So every job must be up at once within the deadline, not at the first look.
-        Map<String, String> health = new TreeMap<>();
-        long targetsDeadline = System.nanoTime() + QUERY_TIMEOUT.toNanos();
-        do {
-            health.clear();
+        Map<String, String> health = awaitHealth(() -> {
+            Map<String, String> byJob = new TreeMap<>();
             for (JsonNode t : api("/api/v1/targets", Map.of()).path("activeTargets")) {
-                health.put(t.path("labels").path("job").asText(), t.path("health").asText() + " "
-                        + t.path("lastError").asText());
+                byJob.put(t.path("labels").path("job").asText(), health(t));
             }
-            if (health.keySet().containsAll(JOBS) && health.values().stream().allMatch(h -> h.startsWith("up"))) {
-                break;
-            }
-            Thread.sleep(500);
-        } while (System.nanoTime() < targetsDeadline);
+            return byJob;
+        }, byJob -> byJob.keySet().containsAll(JOBS) && byJob.values().stream().allMatch(h -> h.startsWith("up")));
         assertThat(health.keySet()).containsAll(JOBS);
         health.forEach((job, h) -> assertThat(h).as("target of job %s", job).startsWith("up"));
 
         // Every rule of alerts.yml is loaded and evaluates against live data without an error.
         Set<String> expected = DeployFixtures.alertRules().keySet();
-        Map<String, String> ruleHealth = new TreeMap<>();
-        long deadline = System.nanoTime() + QUERY_TIMEOUT.toNanos();
-        do {
-            ruleHealth.clear();
+        Map<String, String> ruleHealth = awaitHealth(() -> {
+            Map<String, String> byRule = new TreeMap<>();
             for (JsonNode group : api("/api/v1/rules", Map.of("type", "alert")).path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
-                    ruleHealth.put(rule.path("name").asText(), rule.path("health").asText() + " "
-                            + rule.path("lastError").asText());
+                    byRule.put(rule.path("name").asText(), health(rule));
                 }
             }
-            boolean evaluated = ruleHealth.values().stream().noneMatch(h -> h.startsWith("unknown"));
-            if (ruleHealth.keySet().equals(expected) && evaluated) {
-                break;
-            }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
+            return byRule;
+        }, byRule -> byRule.keySet().equals(expected)
+                && byRule.values().stream().noneMatch(h -> h.startsWith("unknown")));
         assertThat(ruleHealth.keySet()).as("alert rules Prometheus loaded").isEqualTo(expected);
         ruleHealth.forEach((name, h) -> assertThat(h).as("health of rule %s", name).startsWith("ok"));
     }
@@ -295,6 +285,26 @@ class PrometheusScrapeTest {
         String ingest = "http://127.0.0.1:" + ports.get("ingest") + "/v1/images";
         assertThat(post(ingest, new byte[0]).statusCode()).as("POST /v1/images with an empty body").isEqualTo(400);
         modelServed = true;
+    }
+
+    /**
+     * Reads a name -> health map every 500 ms until {@code done} holds or {@link #QUERY_TIMEOUT} has passed; returns
+     * the last reading, which the caller asserts on.
+     */
+    private static Map<String, String> awaitHealth(Callable<Map<String, String>> read,
+                                                   Predicate<Map<String, String>> done) throws Exception {
+        long deadline = System.nanoTime() + QUERY_TIMEOUT.toNanos();
+        Map<String, String> health = read.call();
+        while (!done.test(health) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            health = read.call();
+        }
+        return health;
+    }
+
+    /** A target's or a rule's health with its last error, as Prometheus' API reports them. */
+    private static String health(JsonNode targetOrRule) {
+        return targetOrRule.path("health").asText() + " " + targetOrRule.path("lastError").asText();
     }
 
     private static boolean hasNumber(JsonNode result) {
